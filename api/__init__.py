@@ -1,0 +1,1 @@
+"""The web application: public pages, resolver, staff, inspector and device APIs."""

@@ -1,0 +1,20 @@
+"""The `farmtrace` command: one entry point, a group per part of the system."""
+
+import click
+
+from farmtrace.commands_db import db
+from farmtrace.commands_devices import devices
+from farmtrace.commands_seed import seed
+from farmtrace.logs import configure_logging
+
+
+@click.group()
+@click.option("--log-level", default="INFO", envvar="FARMTRACE_LOG_LEVEL", show_default=True)
+def main(log_level: str) -> None:
+    """farmtrace: farm-to-consumer traceability with cold-chain telemetry."""
+    configure_logging(log_level.upper())
+
+
+main.add_command(db)
+main.add_command(devices)
+main.add_command(seed)

@@ -1,0 +1,1 @@
+"""The MQTT collector: validate, batch, write, acknowledge."""

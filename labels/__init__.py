@@ -1,0 +1,1 @@
+"""GS1 Digital Link URIs, QR codes and label layouts."""

@@ -1,0 +1,1 @@
+"""Data contracts: wire records, domain models, settings and the SQL schema."""

@@ -1,0 +1,77 @@
+"""One settings class, read from ``FARMTRACE_*`` environment variables."""
+
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from pydantic import BaseModel, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Placeholder secrets that must never reach a deployment.
+_REFUSED_SECRETS = {"changethis", "secret", "changeme", ""}
+
+
+class MqttAddress(BaseModel):
+    """A broker address split out of ``mqtt://user:pass@host:port`` (``mqtts://`` for TLS)."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+
+
+def parse_mqtt_url(url: str) -> MqttAddress:
+    parts = urlsplit(url)
+    if parts.scheme not in {"mqtt", "mqtts", "tcp", "ssl"}:
+        raise ValueError(f"unsupported MQTT URL scheme {parts.scheme!r} (use mqtt:// or mqtts://)")
+    tls = parts.scheme in {"mqtts", "ssl"}
+    return MqttAddress(
+        host=parts.hostname or "localhost",
+        port=parts.port or (8883 if tls else 1883),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        tls=tls,
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FARMTRACE_", extra="ignore")
+
+    database_url: str = "postgresql://localhost/farmtrace"
+    mqtt_url: str = "mqtt://localhost:1883"
+    public_base_url: str = "http://localhost:8000"
+    secret_key: SecretStr | None = None
+
+    # Readings older than this are dropped by TimescaleDB's retention policy (two years).
+    retention_days: int = 730
+    # Chunks older than this are compressed on TimescaleDB.
+    compress_after_days: int = 7
+
+    # The collector's identity: a fixed client id keeps its persistent session across restarts.
+    ingest_client_id: str = "farmtrace-ingest-1"
+    ingest_share_group: str = "farmtrace"
+    # How long the broker keeps the collector's session (and queues for it) while it is away.
+    ingest_session_expiry_s: int = 7 * 24 * 3600
+    ingest_max_payload_bytes: int = 4 * 1024 * 1024
+    ingest_max_records_per_message: int = 20_000
+    ingest_batch_rows: int = 20_000
+    ingest_flush_interval_s: float = 0.2
+    # Unacknowledged messages the broker may have in flight to one collector: the memory bound.
+    ingest_receive_maximum: int = 2_000
+    dead_letter_payload_cap: int = 64 * 1024
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in _REFUSED_SECRETS:
+            raise ValueError("FARMTRACE_SECRET_KEY is a placeholder; set a real random value")
+        return value
+
+    @property
+    def mqtt(self) -> MqttAddress:
+        return parse_mqtt_url(self.mqtt_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

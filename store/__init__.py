@@ -1,0 +1,1 @@
+"""PostgreSQL and TimescaleDB access: connections, migrations and queries."""

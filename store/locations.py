@@ -1,0 +1,23 @@
+"""Locations: village points, township stations, rooms, stores, warehouses and trucks."""
+
+import psycopg
+
+
+def upsert_location(
+    conn: psycopg.Connection,
+    code: str,
+    name: str,
+    kind: str,
+    name_en: str | None = None,
+    township: str | None = None,
+    parent: str | None = None,
+    gln: str | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO locations (code, name, name_en, kind, township, parent, gln)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+        " kind = excluded.kind, township = excluded.township, parent = excluded.parent,"
+        " gln = excluded.gln",
+        (code, name, name_en, kind, township, parent, gln),
+    )
