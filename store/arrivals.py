@@ -1,0 +1,42 @@
+"""The outbox of newly stored readings (see migration 0004)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class Arrival:
+    device_id: str
+    first_time: datetime
+    last_time: datetime
+    row_count: int
+
+
+def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+    """Add arrivals in the caller's transaction, beside the readings they describe."""
+    if not arrivals:
+        return
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO reading_arrivals (device_id, first_time, last_time, row_count)"
+            " VALUES (%s, %s, %s, %s)",
+            [(a.device_id, a.first_time, a.last_time, a.row_count) for a in arrivals],
+        )
+
+
+def take_arrivals(conn: psycopg.Connection, limit: int = 10_000) -> list[Arrival]:
+    """Remove and return pending arrivals, merged per device; commit with the work they caused.
+
+    Rows locked by another consumer are skipped, so two watchers never handle one arrival.
+    """
+    rows = conn.execute(
+        "WITH taken AS (DELETE FROM reading_arrivals WHERE id IN ("
+        "   SELECT id FROM reading_arrivals ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+        " RETURNING device_id, first_time, last_time, row_count)"
+        " SELECT device_id, min(first_time), max(last_time), sum(row_count)::int"
+        " FROM taken GROUP BY device_id ORDER BY device_id",
+        (limit,),
+    ).fetchall()
+    return [Arrival(*row) for row in rows]
