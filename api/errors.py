@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from store.errors import ConflictError, InvalidReferenceError, NotFoundError, StoreError
+
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +88,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# The store's refusals, as the statuses the API answers them with.
+STORE_ERRORS: dict[type[StoreError], type[FarmtraceError]] = {
+    NotFoundError: NotFound,
+    InvalidReferenceError: Invalid,
+    ConflictError: Conflict,
+}
+
+
 def wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and not request.url.path.startswith("/api/")
@@ -121,6 +131,14 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, FarmtraceError)
         return _answer(request, error.status, error.code, error.message)
 
+    async def on_store_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StoreError)
+        kind = next(
+            (answer for refusal, answer in STORE_ERRORS.items() if isinstance(error, refusal)),
+            Conflict,
+        )
+        return _answer(request, kind.status, kind.code, str(error))
+
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         return _answer(request, 422, "invalid", _describe_validation(error))
@@ -135,6 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _answer(request, 500, "internal_error", "internal server error")
 
     app.add_exception_handler(FarmtraceError, on_farmtrace_error)
+    app.add_exception_handler(StoreError, on_store_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
-from api.routes import auth, health, staff_console
+from api.routes import auth, batches, devices, health, master_data, staff_console
 from api.sessions import SignedCookieSessions
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
@@ -48,6 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMetrics)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (health.router, auth.router, staff_console.router):
+    for router in (
+        health.router,
+        auth.router,
+        master_data.router,
+        devices.router,
+        batches.router,
+        staff_console.router,
+    ):
         app.include_router(router)
     return app
