@@ -1,6 +1,7 @@
 """Genealogy: splitting and merging batches, and tracing back to farms or forward to packs."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import psycopg
 
@@ -132,6 +133,18 @@ def _remaining(conn: psycopg.Connection, batch: dict) -> float:
     return float(batch["quantity"]) - float(taken)
 
 
+def _close_if_used_up(conn: psycopg.Connection, batch: dict, time: datetime) -> None:
+    """A batch wholly split or merged away leaves custody: no later readings are its own."""
+    if _remaining(conn, batch) > 1e-9:
+        return
+    conn.execute(
+        "UPDATE custody SET during = tstzrange(lower(during), %s)"
+        " WHERE batch_id = %s AND upper_inf(during) AND lower(during) < %s",
+        (time, batch["id"], time),
+    )
+    conn.execute("UPDATE batches SET status = 'consumed' WHERE id = %s", (batch["id"],))
+
+
 def split_batch(
     conn: psycopg.Connection,
     lot_code: str,
@@ -182,6 +195,7 @@ def split_batch(
                 {"from": parent["lot_code"]}, user_id,
             )  # fmt: skip
             children.append(child_lot)
+        _close_if_used_up(conn, parent, time)
         audit.record(
             conn, user_id, "split", f"batch {parent['lot_code']}",
             {"children": children, **split.model_dump(mode="json")},
@@ -244,6 +258,7 @@ def merge_batches(
             insert_event(
                 conn, parent["id"], "merging", time, location, {"into": child_lot}, user_id
             )
+            _close_if_used_up(conn, parent, time)
         open_custody(conn, child_id, location, time, user_id)
         audit.record(conn, user_id, "merge", f"batch {child_lot}", merge.model_dump(mode="json"))
     return get_batch(conn, child_lot)
