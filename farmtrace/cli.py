@@ -2,9 +2,11 @@
 
 import click
 
+from farmtrace.commands_api import api
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
 from farmtrace.commands_seed import seed
+from farmtrace.commands_users import users
 from farmtrace.logs import configure_logging
 
 
@@ -18,3 +20,5 @@ def main(log_level: str) -> None:
 main.add_command(db)
 main.add_command(devices)
 main.add_command(seed)
+main.add_command(users)
+main.add_command(api)

@@ -159,3 +159,94 @@ DEVICES = [
         for number in range(1, 5)
     ),
 ]
+
+
+# Products of the district with storage profiles from the storage bands in the facts file.
+# GTINs are invented in GS1's restricted-circulation range (prefix 020), which is never
+# assigned to a real trade item, so a demo code cannot name someone's product by accident.
+# Products without a GTIN get the short /l/{lot} URI on their labels.
+@dataclass(frozen=True)
+class DemoProduct:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    gtin: str | None
+    grade_standard: str | None
+    temp_min: float | None
+    temp_max: float | None
+    humidity_max: float | None
+    max_excursion_minutes: int
+    max_gap_minutes: int
+    shelf_life_days: int
+    basis: str
+
+
+PRODUCTS = [
+    DemoProduct(
+        "TIANMA-FRESH", "金口河乌天麻（鲜）", "Jinkouhe black gastrodia, fresh", "medicinal herb",
+        "02000010000012", "特级/一级/二级", 2, 5, None, 30, 10, 14,
+        "fresh gastrodia 2-5 °C (agricultural guidance); GI product",
+    ),
+    DemoProduct(
+        "TIANMA-DRIED", "金口河乌天麻（干片）", "Jinkouhe black gastrodia, dried slices",
+        "medicinal herb", "02000010000029", "特级/一级/二级", None, 15, 60, 120, 10, 730,
+        "dried vegetables ≤15 °C, ≤60 %RH (NY/T 2320-2013), by analogy",
+    ),
+    DemoProduct(
+        "TEA-EMEI-GREEN", "峨眉山茶（绿茶）", "Emeishan green tea", "tea", "02000010000036",
+        "特级/一级/二级", None, 10, 50, 120, 10, 540, "green tea <10 °C, <50 %RH (GB/T 30375-2013)",
+    ),
+    DemoProduct(
+        "TEA-LAOYING", "金口河老鹰茶", "Jinkouhe laoying tea", "tea", None, "一级/二级",
+        None, 25, 50, 240, 10, 730, "treated like black tea: <25 °C, <50 %RH (GB/T 30375-2013)",
+    ),
+    DemoProduct(
+        "NIUXI", "金口河川牛膝", "Jinkouhe cyathula root", "medicinal herb", None, "一级/二级",
+        None, 15, 60, 120, 10, 730, "dried root, as dried vegetables (NY/T 2320-2013); GI product",
+    ),
+    DemoProduct(
+        "WALNUT", "金口河核桃（带壳）", "Jinkouhe walnuts in shell", "nuts", "02000010000067",
+        "一级/二级", None, 10, 70, 120, 10, 365, "walnuts in shell ≤10 °C, 60-70 %RH",
+    ),
+    DemoProduct(
+        "VEG-HIGHLAND", "高山甘蓝", "Highland cabbage", "vegetables", None, None,
+        0, 4, None, 30, 10, 21, "cabbage 0 °C stored, 0-4 °C in transit",
+    ),
+    DemoProduct(
+        "HUAJIAO", "金口河花椒", "Jinkouhe Sichuan pepper", "spice", None, "特级/一级/二级",
+        None, 15, 60, 240, 10, 365, "a dried spice, as dried vegetables (NY/T 2320-2013)",
+    ),
+    DemoProduct(
+        "LAROU-YONGSHENG", "永胜腊肉", "Yongsheng cured pork", "cured meat", "02000010000098",
+        None, 5, 15, 65, 60, 10, 180, "cured pork 5-15 °C, dry (weak source); humidity invented",
+    ),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoProducer:
+    code: str
+    name: str
+    kind: str
+    village: str
+    public_name_consent: bool
+    invented: bool = True
+
+
+# Every producer name is invented; some agreed to be named on public pages, some did not.
+PRODUCERS = [
+    DemoProducer(
+        "COOP-XINMIN-TIANMA", "金口河区新民天麻专业合作社", "cooperative", "VP-XINMIN", True
+    ),
+    DemoProducer("COOP-PUTI-TEA", "蒲梯村茶叶专业合作社", "cooperative", "VP-PUTI", True),
+    DemoProducer("COOP-YONGSHENG-LAROU", "永胜红旗腊肉加工合作社", "cooperative",
+                 "VP-YONGSHENG-HONGQI", True),
+    DemoProducer("COOP-JIXING-WALNUT", "吉星太平核桃种植合作社", "cooperative",
+                 "VP-JIXING-TAIPING", False),
+    DemoProducer("F-WANG-GUIYING", "王桂英", "farmer", "VP-XINLE", True),
+    DemoProducer("F-ABU-RE", "阿布惹", "farmer", "VP-YINGCHUN", False),
+    DemoProducer("F-SHAMA-AGUO", "沙马阿果", "farmer", "VP-JIEFANG", True),
+    DemoProducer("F-LI-DEMING", "李德明", "farmer", "VP-YONGSHENG-GAOSHAN", False),
+    DemoProducer("F-ZHANG-XIULAN", "张秀兰", "farmer", "VP-JINHE-CHAYUAN", True),
+]  # fmt: skip

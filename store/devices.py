@@ -1,9 +1,14 @@
-"""The device registry: identity, MQTT credentials, installations over time, calibration."""
+"""The device registry: identity, MQTT credentials, installations over time, calibration.
+
+Queries read rows as tuples explicitly, so the functions work on the API pool's dict-row
+connections as well as on plain ones.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import psycopg
+from psycopg.rows import tuple_row
 
 from schemas.mqtt_passwords import mosquitto_hash, new_password
 
@@ -59,7 +64,11 @@ def install_device(
 ) -> None:
     """Move a device to a location: its current installation ends where the new one starts."""
     with conn.transaction():
-        start = conn.execute("SELECT coalesce(%s::timestamptz, now())", (since,)).fetchone()
+        start = (
+            conn.cursor(row_factory=tuple_row)
+            .execute("SELECT coalesce(%s::timestamptz, now())", (since,))
+            .fetchone()
+        )
         assert start is not None
         conn.execute(
             "UPDATE device_installations SET during = tstzrange(lower(during), %s)"
@@ -89,17 +98,25 @@ def revoke_device(conn: psycopg.Connection, device_id: str) -> None:
 
 
 def list_devices(conn: psycopg.Connection, include_revoked: bool = True) -> list[DeviceRow]:
-    rows = conn.execute(
-        "SELECT d.device_id, d.kind, i.location, d.reporting_interval_s, d.last_calibrated,"
-        " d.last_calibrated + d.calibration_interval_days, d.revoked_at, d.mqtt_password_hash"
-        " FROM devices d LEFT JOIN device_installations i"
-        "   ON i.device_id = d.device_id AND upper_inf(i.during)"
-        " WHERE %s OR d.revoked_at IS NULL ORDER BY d.device_id",
-        (include_revoked,),
-    ).fetchall()
+    rows = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "SELECT d.device_id, d.kind, i.location, d.reporting_interval_s, d.last_calibrated,"
+            " d.last_calibrated + d.calibration_interval_days, d.revoked_at, d.mqtt_password_hash"
+            " FROM devices d LEFT JOIN device_installations i"
+            "   ON i.device_id = d.device_id AND upper_inf(i.during)"
+            " WHERE %s OR d.revoked_at IS NULL ORDER BY d.device_id",
+            (include_revoked,),
+        )
+        .fetchall()
+    )
     return [DeviceRow(*row) for row in rows]
 
 
 def active_device_ids(conn: psycopg.Connection) -> set[str]:
-    rows = conn.execute("SELECT device_id FROM devices WHERE revoked_at IS NULL").fetchall()
+    rows = (
+        conn.cursor(row_factory=tuple_row)
+        .execute("SELECT device_id FROM devices WHERE revoked_at IS NULL")
+        .fetchall()
+    )
     return {row[0] for row in rows}

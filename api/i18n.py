@@ -1,0 +1,83 @@
+"""Language choice (zh-CN first, English beside it) and the short texts of the shared pages.
+
+The choice, in order: ``?lang=zh|en`` (remembered in a cookie), the ``lang`` cookie, the
+browser's ``Accept-Language``, and Chinese when nothing says otherwise.
+"""
+
+from typing import Literal
+
+from starlette.requests import Request
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+DEFAULT_LANGUAGE: Language = "zh"
+LANG_COOKIE = "lang"
+# The value of the HTML ``lang`` attribute per language.
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def _as_language(value: str | None) -> Language | None:
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value.startswith("zh"):
+        return "zh"
+    if value.startswith("en"):
+        return "en"
+    return None
+
+
+def _from_accept_language(header: str) -> Language | None:
+    """The first supported language among the header's entries, by their q-values."""
+    ranked: list[tuple[float, int, Language]] = []
+    for position, entry in enumerate(header.split(",")):
+        tag, _, params = entry.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = _as_language(tag)
+        if language is not None and quality > 0:
+            ranked.append((-quality, position, language))
+    return min(ranked)[2] if ranked else None
+
+
+def choose_language(request: Request) -> Language:
+    return (
+        _as_language(request.query_params.get("lang"))
+        or _as_language(request.cookies.get(LANG_COOKIE))
+        or _from_accept_language(request.headers.get("accept-language", ""))
+        or DEFAULT_LANGUAGE
+    )
+
+
+# key: (zh, en). Pages that need more texts keep their own tables beside their templates.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "site_name": ("金口河农产品溯源", "Jinkouhe produce traceability"),
+    "switch_language": ("English", "中文"),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "login_failed": ("用户名或密码不正确", "Wrong username or password"),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    "error": ("出错了", "Something went wrong"),
+    "back_home": ("返回首页", "Back to the start"),
+    "staff_console": ("加工中心工作台", "Processing centre console"),
+    "not_found": ("未找到", "Not found"),
+    "forbidden": ("无权访问", "Not allowed"),
+    "csrf_failed": (
+        "表单已过期，请刷新页面后重试",
+        "The form has expired; reload the page and try again",
+    ),
+}
+
+
+def translate(key: str, language: Language) -> str:
+    """The text for a key; the key itself when the table lacks it (visible, not fatal)."""
+    texts = MESSAGES.get(key)
+    if texts is None:
+        return key
+    return texts[LANGUAGES.index(language)]

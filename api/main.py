@@ -1,0 +1,60 @@
+"""The web application: ``create_app(settings)`` wires settings, pool, middleware and routers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.metrics import RequestMetrics
+from api.routes import auth, batches, devices, health, master_data, staff_console
+from api.sessions import SignedCookieSessions
+from schemas.settings import Settings, get_settings
+from store.db import open_pool
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Connections per API process; several processes may run behind one load balancer.
+POOL_MAX_SIZE = 10
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if settings.secret_key is None:
+        raise ValueError("FARMTRACE_SECRET_KEY is not set; the API signs sessions with it")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(
+        title="farmtrace",
+        summary="Farm-to-consumer traceability for Jinkouhe: batches, custody, cold chain.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        SignedCookieSessions,
+        secret_key=settings.secret_key.get_secret_value(),
+        https_only=settings.public_base_url.startswith("https://"),
+    )
+    app.add_middleware(RequestMetrics)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (
+        health.router,
+        auth.router,
+        master_data.router,
+        devices.router,
+        batches.router,
+        staff_console.router,
+    ):
+        app.include_router(router)
+    return app

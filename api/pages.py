@@ -1,0 +1,52 @@
+"""Rendering of server-side pages: one Jinja2 environment, the language and the shared context.
+
+Every page template extends ``base.html`` and receives ``lang``, ``html_lang``, ``t`` (the
+message table), ``user``, ``csrf_token`` and ``switch_language_url`` besides its own context.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+
+from api.csrf import CSRF_FIELD, csrf_token
+from api.i18n import HTML_LANG, LANG_COOKIE, LANGUAGES, choose_language, translate
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+# A year: the language switch should survive until the reader changes it again.
+LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    language = choose_language(request)
+    other = "en" if language == "zh" else "zh"
+    shared = {
+        "request": request,
+        "lang": language,
+        "html_lang": HTML_LANG[language],
+        "t": lambda key: translate(key, language),
+        "user": getattr(request.state, "user", None),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request) if "session" in request.scope else "",
+        "switch_language_url": str(request.url.include_query_params(lang=other)),
+    }
+    html = environment.get_template(template).render({**shared, **context})
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = HTML_LANG[language]
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, asked, max_age=LANG_COOKIE_MAX_AGE_S, samesite="lax", httponly=True
+        )
+    return response

@@ -1,0 +1,1 @@
+"""One module per resource or page family; ``api.main`` includes their routers."""

@@ -1,0 +1,211 @@
+"""API shapes of batches, harvest lots, events, custody and genealogy (Create and Public)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from schemas.cbv import RECORDED_TYPES
+from schemas.codes import Code, Unit
+
+# Quantities are weights or counts at a processing centre: never negative, never astronomic.
+Quantity = Annotated[float, Field(gt=0, le=10_000_000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+LotCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,20}$")]
+RecordedType = Literal[RECORDED_TYPES]  # type: ignore[valid-type]
+
+
+class HarvestLotCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    producer: Code
+    village: Code
+    harvest_date: date
+    quantity: Quantity
+    unit: Unit
+
+
+class HarvestLotPublic(BaseModel):
+    id: int
+    producer: str
+    producer_name: str
+    producer_public_name_consent: bool
+    village: str
+    village_name: str
+    township: str | None
+    harvest_date: date
+    quantity: float
+    unit: str
+
+
+class BatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product: Code
+    harvest_lots: list[HarvestLotCreate] = Field(min_length=1, max_length=100)
+    quantity: Quantity
+    unit: Unit
+    location: Code
+    received_at: AwareDatetime
+    grade: ShortText | None = Field(default=None, examples=["一级"])
+
+
+class BatchPublic(BaseModel):
+    lot_code: str
+    product: str
+    product_name_zh: str
+    product_name_en: str
+    gtin: str | None
+    grade: str | None
+    quantity: float
+    unit: str
+    status: str
+    received_at: datetime
+    packed_at: datetime | None
+    best_before: date | None
+    recalled_at: datetime | None
+    location: str | None = Field(description="where the batch is now (its open custody)")
+
+
+class ResidueResult(BaseModel):
+    """One pesticide measured, in mg/kg, with the limit it was judged against (GB 2763)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    substance: ShortText
+    value_mg_kg: float = Field(ge=0, le=100_000)
+    limit_mg_kg: float | None = Field(default=None, ge=0, le=100_000)
+
+
+class StepData(BaseModel):
+    """What any step may carry: who did it, notes, photo or video links."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operator: ShortText | None = None
+    notes: ShortText | None = None
+    media: list[AnyHttpUrl] = Field(default_factory=list, max_length=20)
+    weight_after: float | None = Field(default=None, ge=0, le=10_000_000)
+    duration_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30)
+    temperature_c: float | None = Field(default=None, ge=-60, le=300)
+
+
+class TestingData(StepData):
+    """A test's results: the verdict, and what the lab or instrument measured."""
+
+    passed: bool
+    pesticide_residue: list[ResidueResult] = Field(default_factory=list, max_length=100)
+    moisture_percent: float | None = Field(default=None, ge=0, le=100)
+    lab: ShortText | None = None
+    instrument: ShortText | None = None
+    standard: ShortText | None = Field(default=None, examples=["GB 2763-2021"])
+    report_url: AnyHttpUrl | None = None
+
+
+class EventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: RecordedType
+    time: AwareDatetime
+    location: Code | None = Field(default=None, description="defaults to where the batch is then")
+    data: dict[str, Any] = Field(default_factory=dict)
+    corrects: UUID | None = Field(
+        default=None, description="event_id of an earlier event this corrects"
+    )
+
+    @model_validator(mode="after")
+    def _data_fits_the_type(self) -> "EventCreate":
+        shape = TestingData if self.type == "testing" else StepData
+        self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_none=True)
+        return self
+
+
+class EventPublic(BaseModel):
+    event_id: UUID
+    type: str
+    business_step: str
+    time: datetime
+    location: str | None
+    data: dict[str, Any]
+    corrects: UUID | None
+    recorded_by: str | None
+    recorded_at: datetime
+    corrections: list["EventPublic"] = Field(
+        default_factory=list, description="later events correcting this one, oldest first"
+    )
+
+
+class MoveCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    location: Code
+    time: AwareDatetime | None = Field(default=None, description="defaults to now")
+
+
+class CustodyPublic(BaseModel):
+    location: str
+    location_name: str
+    kind: str
+    start: datetime
+    end: datetime | None
+
+
+class SplitChild(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Quantity
+    grade: ShortText | None = None
+
+
+class SplitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    children: list[SplitChild] = Field(min_length=1, max_length=200)
+    time: AwareDatetime | None = None
+    location: Code | None = Field(default=None, description="defaults to where the parent is")
+
+
+class MergeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parents: list[LotCode] = Field(min_length=2, max_length=100)
+    time: AwareDatetime | None = None
+    location: Code | None = Field(default=None, description="defaults to where the first parent is")
+    grade: ShortText | None = None
+
+
+class LineageLink(BaseModel):
+    lot_code: str
+    quantity: float | None
+    unit: str
+
+
+class Genealogy(BaseModel):
+    parents: list[LineageLink]
+    children: list[LineageLink]
+    ancestors: list[str] = Field(description="every batch this one came from, nearest first")
+    descendants: list[str] = Field(description="every batch that came from this one")
+    harvest_lots: list[HarvestLotPublic] = Field(
+        description="every farm harvest behind this batch, through all its ancestors"
+    )
+
+
+class BatchDetail(BatchPublic):
+    harvest_lots: list[HarvestLotPublic]
+    events: list[EventPublic]
+    custody: list[CustodyPublic]
+    genealogy: Genealogy
+
+
+class HarvestLotTrace(BaseModel):
+    harvest_lot: HarvestLotPublic
+    batches: list[str] = Field(description="every batch that holds produce of this harvest")

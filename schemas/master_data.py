@@ -1,0 +1,142 @@
+"""API shapes of master data: products, producers, locations, devices (Create and Public)."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.codes import Code, Name
+from schemas.gs1 import normalize_gtin
+
+LocationKind = Literal[
+    "village_point", "township_station", "processing_room", "cold_store", "warehouse", "truck"
+]
+ProducerKind = Literal["farmer", "cooperative", "enterprise"]
+
+
+class StorageProfile(BaseModel):
+    """The band a product must be kept in; what falls outside decides excursions and alarms."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    temp_min: float | None = Field(default=None, ge=-60, le=60, description="°C")
+    temp_max: float | None = Field(default=None, ge=-60, le=60, description="°C")
+    humidity_max: float | None = Field(default=None, ge=0, le=100, description="%RH")
+    max_excursion_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=7 * 24 * 60,
+        description="minutes outside the band that make an excursion",
+    )
+    max_gap_minutes: int = Field(
+        default=10, ge=1, le=7 * 24 * 60, description="silence in the record that makes a gap"
+    )
+
+    @model_validator(mode="after")
+    def _band_is_ordered(self) -> "StorageProfile":
+        low, high = self.temp_min, self.temp_max
+        if low is not None and high is not None and low > high:
+            raise ValueError("temp_min is above temp_max")
+        return self
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name_zh: Name
+    name_en: Name
+    category: Name
+    gtin: str | None = Field(default=None, description="GTIN-8/12/13/14; stored as 14 digits")
+    grade_standard: str | None = Field(default=None, max_length=200, examples=["特级/一级/二级"])
+    storage_profile: StorageProfile = Field(default_factory=lambda: StorageProfile())
+    shelf_life_days: int | None = Field(default=None, ge=1, le=3650)
+
+    @field_validator("gtin")
+    @classmethod
+    def _gtin_checks(cls, value: str | None) -> str | None:
+        return normalize_gtin(value) if value else None
+
+
+class ProductPublic(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    gtin: str | None
+    grade_standard: str | None
+    storage_profile: StorageProfile
+    shelf_life_days: int | None
+
+
+class ProducerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Name
+    kind: ProducerKind = "farmer"
+    village: Code | None = Field(default=None, description="code of the producer's village point")
+    township: str | None = Field(default=None, max_length=100)
+    public_name_consent: bool = Field(
+        default=False, description="whether the name may appear on public provenance pages"
+    )
+
+
+class ProducerPublic(BaseModel):
+    code: str
+    name: str
+    kind: str
+    village: str | None
+    township: str | None
+    public_name_consent: bool
+
+
+class LocationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Name
+    name_en: str | None = Field(default=None, max_length=200)
+    kind: LocationKind
+    gln: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
+    township: str | None = Field(default=None, max_length=100)
+    parent: Code | None = None
+
+
+class LocationPublic(BaseModel):
+    code: str
+    name: str
+    name_en: str | None
+    kind: str
+    gln: str | None
+    township: str | None
+    parent: str | None
+
+
+class DeviceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    kind: Name
+    location: Code | None = None
+    installed_from: AwareDatetime | None = Field(
+        default=None, description="ISO 8601 with an offset"
+    )
+    reporting_interval_s: int = Field(default=60, ge=1, le=86_400)
+    last_calibrated: date | None = None
+
+
+class DevicePublic(BaseModel):
+    device_id: str
+    kind: str
+    location: str | None
+    reporting_interval_s: int
+    last_calibrated: date | None
+    calibration_due: date | None
+    revoked_at: datetime | None
+
+
+class DeviceRegistered(DevicePublic):
+    """The answer to a registration: the MQTT password appears here once and never again."""
+
+    mqtt_password: str

@@ -1,0 +1,17 @@
+"""Errors for requests the data refuses; the API maps each class to an HTTP status."""
+
+
+class StoreError(Exception):
+    """Base: a request the data refuses, with a message fit to show the person who made it."""
+
+
+class NotFoundError(StoreError):
+    """The thing named does not exist (an unknown lot code in a URL)."""
+
+
+class InvalidReferenceError(StoreError):
+    """The request names something that does not exist or does not fit (a body field)."""
+
+
+class ConflictError(StoreError):
+    """The request contradicts what is recorded (a duplicate code, an overlapping custody)."""

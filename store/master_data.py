@@ -1,0 +1,152 @@
+"""Products, producers and locations: create (codes are stable, never reused) and read."""
+
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from schemas.master_data import (
+    LocationCreate,
+    LocationPublic,
+    ProducerCreate,
+    ProducerPublic,
+    ProductCreate,
+    ProductPublic,
+    StorageProfile,
+)
+from store import audit
+from store.errors import ConflictError, InvalidReferenceError, NotFoundError
+
+_PRODUCT_COLUMNS = (
+    "code, name_zh, name_en, category, gtin, grade_standard, temp_min, temp_max, humidity_max,"
+    " max_excursion_minutes, max_gap_minutes, shelf_life_days"
+)
+_PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent"
+_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent"
+_PROFILE_FIELDS = tuple(StorageProfile.model_fields)
+
+
+def _rows(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[dict]:
+    return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
+
+
+def _product(row: dict[str, Any]) -> ProductPublic:
+    profile = StorageProfile(**{name: row.pop(name) for name in _PROFILE_FIELDS})
+    return ProductPublic(**row, storage_profile=profile)
+
+
+def _insert(
+    conn: psycopg.Connection,
+    sql: str,
+    params: tuple[Any, ...],
+    what: str,
+    user_id: int | None,
+    details: dict[str, Any],
+) -> None:
+    try:
+        with conn.transaction():
+            conn.execute(sql, params)
+            audit.record(conn, user_id, "create", what, details)
+    except psycopg.errors.UniqueViolation as error:
+        column = error.diag.constraint_name or ""
+        field = "gtin" if "gtin" in column else "gln" if "gln" in column else "code"
+        raise ConflictError(f"{what}: that {field} is already registered") from error
+    except psycopg.errors.ForeignKeyViolation as error:
+        raise InvalidReferenceError(f"{what}: {error.diag.message_detail or error}") from error
+
+
+def create_product(
+    conn: psycopg.Connection, product: ProductCreate, user_id: int | None
+) -> ProductPublic:
+    profile = product.storage_profile
+    _insert(
+        conn,
+        f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES"
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            product.code, product.name_zh, product.name_en, product.category, product.gtin,
+            product.grade_standard, profile.temp_min, profile.temp_max, profile.humidity_max,
+            profile.max_excursion_minutes, profile.max_gap_minutes, product.shelf_life_days,
+        ),
+        f"product {product.code}",
+        user_id,
+        product.model_dump(mode="json"),
+    )  # fmt: skip
+    return get_product(conn, product.code)
+
+
+def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
+    rows = _rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE code = %s", (code,))
+    if not rows:
+        raise NotFoundError(f"no product {code!r}")
+    return _product(rows[0])
+
+
+def list_products(conn: psycopg.Connection) -> list[ProductPublic]:
+    return [
+        _product(row)
+        for row in _rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY code")
+    ]
+
+
+def create_producer(
+    conn: psycopg.Connection, producer: ProducerCreate, user_id: int | None
+) -> ProducerPublic:
+    _insert(
+        conn,
+        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
+        (
+            producer.code, producer.name, producer.kind, producer.village, producer.township,
+            producer.public_name_consent,
+        ),
+        f"producer {producer.code}",
+        user_id,
+        producer.model_dump(mode="json"),
+    )  # fmt: skip
+    return get_producer(conn, producer.code)
+
+
+def get_producer(conn: psycopg.Connection, code: str) -> ProducerPublic:
+    rows = _rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE code = %s", (code,))
+    if not rows:
+        raise NotFoundError(f"no producer {code!r}")
+    return ProducerPublic(**rows[0])
+
+
+def list_producers(conn: psycopg.Connection) -> list[ProducerPublic]:
+    rows = _rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers ORDER BY code")
+    return [ProducerPublic(**row) for row in rows]
+
+
+def create_location(
+    conn: psycopg.Connection, location: LocationCreate, user_id: int | None
+) -> LocationPublic:
+    _insert(
+        conn,
+        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (
+            location.code, location.name, location.name_en, location.kind, location.gln,
+            location.township, location.parent,
+        ),
+        f"location {location.code}",
+        user_id,
+        location.model_dump(mode="json"),
+    )  # fmt: skip
+    return get_location(conn, location.code)
+
+
+def get_location(conn: psycopg.Connection, code: str) -> LocationPublic:
+    rows = _rows(conn, f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE code = %s", (code,))
+    if not rows:
+        raise NotFoundError(f"no location {code!r}")
+    return LocationPublic(**rows[0])
+
+
+def list_locations(conn: psycopg.Connection, kind: str | None = None) -> list[LocationPublic]:
+    rows = _rows(
+        conn,
+        f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE %s::text IS NULL OR kind = %s"
+        " ORDER BY kind, code",
+        (kind, kind),
+    )
+    return [LocationPublic(**row) for row in rows]
