@@ -4,7 +4,7 @@ import click
 
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
-from farmtrace.commands_labels import labels
+from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
 from farmtrace.logs import configure_logging
 
@@ -18,5 +18,5 @@ def main(log_level: str) -> None:
 
 main.add_command(db)
 main.add_command(devices)
-main.add_command(labels)
+main.add_command(labels_group)
 main.add_command(seed)

@@ -23,12 +23,12 @@ def _label_size(text: str) -> LabelSize:
     return LabelSize(width, height)
 
 
-@click.group()
-def labels() -> None:
+@click.group("labels")
+def labels_group() -> None:
     """Render batch labels: SVG/PNG, A4 PDF sheets, ZPL (Zebra) and TSPL (TSC)."""
 
 
-@labels.command("render")
+@labels_group.command("render")
 @click.argument("lot")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
