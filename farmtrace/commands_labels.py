@@ -45,6 +45,10 @@ def labels_group() -> None:
     type=int,
     help="PDF: labels on the sheet (default: a full sheet); ZPL/TSPL: print quantity.",
 )
+@click.option(
+    "--printer-font",
+    help="ZPL/TSPL: the CJK TrueType font stored on the printer (E:SIMSUN.TTF / SIMSUN.TTF).",
+)
 @click.option("--base-url", envvar="FARMTRACE_PUBLIC_BASE_URL", help="Origin printed in the QR.")
 @database_option
 def render_command(
@@ -54,6 +58,7 @@ def render_command(
     dpi: int,
     size: str,
     copies: int | None,
+    printer_font: str | None,
     base_url: str | None,
     database_url: str | None,
 ) -> None:
@@ -71,6 +76,7 @@ def render_command(
             dpi=dpi,
             size=_label_size(size),
             copies=copies,
+            printer_font=printer_font,
         )
     except FontNotFound as error:
         raise click.ClickException(str(error)) from error

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
 from labels.layout import LabelLayout, LabelSize
 from labels.qr import QUIET_ZONE_MODULES, dark_runs, make_qr, modules_across
@@ -18,6 +19,8 @@ A4 = (210.0, 297.0)
 # The common 21-up A4 label sheet's cell.
 A4_21_UP_CELL = LabelSize(63.5, 38.1)
 _FONT_FAMILY = "cjk"
+# Outline width of bold lines as a share of their em: visibly heavier, counters stay open.
+BOLD_STROKE_SHARE = 0.03
 # WenQuanYi fonts carry embedded bitmaps (a BDF table) that fontTools drops while subsetting,
 # with a warning per document; the outlines the PDF uses are unaffected.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -61,7 +64,11 @@ def _draw_label(pdf: FPDF, layout: LabelLayout, left: float, top: float) -> None
         width = pdf.get_string_width(box.text)
         if width > box.max_width:
             pdf.set_font(_FONT_FAMILY, size=points * box.max_width / width)
+        # The font has no bold face: bold lines are filled and outlined instead.
+        pdf.text_mode = TextMode.FILL_STROKE if box.bold else TextMode.FILL
+        pdf.set_line_width(box.size * BOLD_STROKE_SHARE)
         pdf.text(left + box.x, top + box.baseline, box.text)
+    pdf.text_mode = TextMode.FILL
     qr = make_qr(layout.uri)
     modules = modules_across(qr)
     module = layout.qr.size / modules

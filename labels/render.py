@@ -8,8 +8,8 @@ from labels.layout import DEFAULT_SIZE, LabelSize, layout_label
 from labels.pdf import DEFAULT_SHEET, SheetLayout, render_pdf_sheet
 from labels.png import DEFAULT_DPI, render_png
 from labels.svg import render_svg
-from labels.tspl import render_tspl
-from labels.zpl import render_zpl
+from labels.tspl import TSPL_FONT, render_tspl
+from labels.zpl import ZPL_FONT, render_zpl
 from schemas.labels import LabelData
 
 FORMATS = ("pdf", "svg", "png", "zpl", "tspl")
@@ -37,11 +37,14 @@ def render_label(
     size: LabelSize = DEFAULT_SIZE,
     copies: int | None = None,
     font: str | os.PathLike[str] | None = None,
+    printer_font: str | None = None,
 ) -> bytes:
     """A batch's label in ``fmt``: one label (svg, png, zpl, tspl) or an A4 sheet (pdf).
 
     ``dpi`` applies to png, zpl and tspl; ``size`` to all but pdf, whose cells are the sheet's.
     ``copies`` fills a PDF sheet by default, and is the print quantity for ZPL/TSPL.
+    ``font`` is the CJK font file for pdf and png; ``printer_font`` the name of the CJK
+    TrueType font stored on a Zebra or TSC printer (``E:SIMSUN.TTF`` / ``SIMSUN.TTF``).
     """
     if fmt not in FORMATS:
         raise UnsupportedFormat(f"label format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -53,8 +56,8 @@ def render_label(
     if fmt == "png":
         return render_png(layout, find_cjk_font(font), dpi)
     if fmt == "zpl":
-        return render_zpl(layout, dpi, copies=copies or 1)
-    return render_tspl(layout, dpi, copies=copies or 1)
+        return render_zpl(layout, dpi, font=printer_font or ZPL_FONT, copies=copies or 1)
+    return render_tspl(layout, dpi, font=printer_font or TSPL_FONT, copies=copies or 1)
 
 
 def render_label_sheet(
