@@ -16,6 +16,11 @@ MM_PER_INCH = 25.4
 # Share of the label's width the QR code may take; the rest is the text column.
 QR_WIDTH_SHARE = 0.45
 MISSING = "—"
+# Shares of the em above and below the baseline in CJK sans fonts.
+ASCENT = 0.85
+DESCENT = 0.15
+# A product name too long for one line goes on two, in type this much smaller.
+WRAPPED_TITLE_SCALE = 0.68
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,29 @@ def estimated_width(text: str, size: float) -> float:
     return sum(size if ord(char) > 0x2E7F else 0.6 * size for char in text)
 
 
+def fit_title(label: LabelData, size: float, column: float) -> tuple[list[str], float]:
+    """The name and grade on one line if shrinking keeps them large enough, else on two.
+
+    Two lines break before the grade when the name fits whole (so the name stays one string,
+    for people and for text search), else in the middle of the name, as Chinese allows.
+    """
+    title = label.product_name_zh + (f" {label.grade}" if label.grade else "")
+    if estimated_width(title, size) * WRAPPED_TITLE_SCALE <= column:
+        return [title], size
+    name = label.product_name_zh
+    if label.grade and estimated_width(name, size) * WRAPPED_TITLE_SCALE <= column:
+        return [name, label.grade], min(size, column / estimated_width(name, 1))
+    # Both halves in one size, small enough that two lines hold the whole title.
+    size = min(size * WRAPPED_TITLE_SCALE, 1.9 * column / estimated_width(title, 1))
+    target = estimated_width(title, size) / 2
+    first = ""
+    for char in title:
+        if first and estimated_width(first + char, size) > target + size / 2:
+            break
+        first += char
+    return [first.rstrip(), title[len(first) :].strip()], size
+
+
 def format_quantity(quantity: Decimal, unit: str) -> str:
     """``500.000 kg`` → ``500 kg``; ``2.50`` → ``2.5``."""
     text = f"{quantity.normalize():f}"
@@ -85,6 +113,25 @@ def _caption_pairs(label: LabelData) -> list[tuple[str, str]]:
     ]
 
 
+def _column_rows(
+    label: LabelData, unit: float, column: float
+) -> list[tuple[float, float, str, bool]]:
+    """The text column as (advance from the previous baseline, em size, text, bold) rows."""
+    title_lines, title_size = fit_title(label, 5.2 * unit, column)
+    rows = [
+        (ASCENT * title_size if index == 0 else title_size, title_size, line, True)
+        for index, line in enumerate(title_lines)
+    ]
+    if label.product_name_en:
+        rows.append((2.6 * unit, 2 * unit, label.product_name_en, False))
+    gap = 0.6 * unit
+    for caption, value in _caption_pairs(label):
+        rows.append((gap + 2.3 * unit, 1.7 * unit, caption, False))
+        rows.append((2.9 * unit, 2.6 * unit, value, False))
+        gap = 0.0
+    return rows
+
+
 def layout_label(label: LabelData, base_url: str, size: LabelSize = DEFAULT_SIZE) -> LabelLayout:
     """Place a label's texts and QR code on a label of ``size``."""
     width, height = size.width_mm, size.height_mm
@@ -94,19 +141,16 @@ def layout_label(label: LabelData, base_url: str, size: LabelSize = DEFAULT_SIZE
     qr_size = min(height - 2 * margin - lot_size - unit, QR_WIDTH_SHARE * width)
     qr = QrBox(x=width - margin - qr_size, y=margin, size=qr_size)
     column = qr.x - margin - unit
-    title = label.product_name_zh + (f" {label.grade}" if label.grade else "")
-    title_size = 5.2 * unit
-    texts = [TextBox(margin, margin + 0.85 * title_size, title_size, title, column, bold=True)]
-    y = margin + title_size
-    if label.product_name_en:
-        y += 2.6 * unit
-        texts.append(TextBox(margin, y, 2 * unit, label.product_name_en, column))
-    y += 0.6 * unit
-    for caption, value in _caption_pairs(label):
-        y += 2.3 * unit
-        texts.append(TextBox(margin, y, 1.7 * unit, caption, column))
-        y += 2.9 * unit
-        texts.append(TextBox(margin, y, 2.6 * unit, value, column))
+    rows = _column_rows(label, unit, column)
+    # The column ends a little above the lot line; a crowded column is set smaller to fit.
+    room = height - margin - ASCENT * lot_size - unit - margin
+    needed = sum(advance for advance, *_ in rows) + DESCENT * rows[-1][1]
+    scale = min(1.0, room / needed)
+    texts = []
+    y = margin
+    for advance, text_size, text, bold in rows:
+        y += advance * scale
+        texts.append(TextBox(margin, y, text_size * scale, text, column, bold=bold))
     lot_line = f"批号 Lot {label.lot_code}"
     texts.append(
         TextBox(margin, height - margin, lot_size, lot_line, width - 2 * margin, bold=True)
