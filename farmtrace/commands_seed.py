@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 import psycopg
 
-from api.lot_codes import new_lot_code
 from farmtrace import demo_data
 from farmtrace.demo_batches import seed_demo_batches
 from farmtrace.options import database_option, load_settings
+from labels.lot_codes import lot_code_for
 from schemas.master_data import ProducerCreate, ProductCreate, StorageProfile
 from store.db import connect
 from store.devices import add_device
@@ -129,4 +129,4 @@ def _seed_batches(conn: psycopg.Connection) -> list[str]:
     """The demo batches, once: a database that already holds batches is left alone."""
     if conn.execute("SELECT 1 FROM batches LIMIT 1").fetchone():
         return []
-    return seed_demo_batches(conn, new_lot_code)
+    return seed_demo_batches(conn, lot_code_for)

@@ -1,18 +1,15 @@
 """GS1 Digital Link URIs, QR codes and label layouts (SVG, PNG, PDF sheets, ZPL/TSPL)."""
 
-from labels.digital_link import (
-    DigitalLink,
-    InvalidGtin,
-    InvalidLink,
-    build_digital_link,
-    gtin_check_digit,
-    is_valid_gtin,
-    normalize_gtin,
-    parse_digital_link,
-)
+from labels.digital_link import DigitalLink, InvalidLink, build_digital_link, parse_digital_link
 from labels.layout import DEFAULT_SIZE, LabelSize
-from labels.lot_codes import generate_lot_code, is_valid_lot_code, normalize_lot_code
+from labels.lot_codes import (
+    generate_lot_code,
+    is_valid_lot_code,
+    lot_code_for,
+    normalize_lot_code,
+)
 from labels.render import FORMATS, MEDIA_TYPES, UnsupportedFormat, render_label, render_label_sheet
+from schemas.gs1 import InvalidGtin, gtin_check_digit, is_valid_gtin, normalize_gtin
 from schemas.labels import LabelData
 
 __all__ = [
@@ -30,6 +27,7 @@ __all__ = [
     "gtin_check_digit",
     "is_valid_gtin",
     "is_valid_lot_code",
+    "lot_code_for",
     "normalize_gtin",
     "normalize_lot_code",
     "parse_digital_link",

@@ -1,4 +1,4 @@
-"""GS1 Digital Link URIs for batches, GTIN check digits, and parsing the paths back.
+"""GS1 Digital Link URIs for batches, and parsing the paths back.
 
 With a GTIN: ``{base}/01/{gtin14}/10/{lot}`` (and ``/21/{serial}``); without one, DESIGN's
 short form ``{base}/l/{lot}``. AI values are percent-encoded as GS1 Digital Link asks: every
@@ -9,46 +9,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
+from schemas.gs1 import InvalidGtin, normalize_gtin
+
 # GS1 AI encodable character set 82 (the set AI (10) lot and AI (21) serial values use).
 _AI82 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}""")
-_GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 SHORT_FORM_SEGMENT = "l"
-
-
-class InvalidGtin(ValueError):
-    """A GTIN with a wrong length, a non-digit, or a wrong check digit."""
 
 
 class InvalidLink(ValueError):
     """A path that is not one of our Digital Link or short-form URIs."""
-
-
-def gtin_check_digit(body: str) -> str:
-    """The GS1 mod-10 check digit for the digits before it (weights 3,1,3,… from the right)."""
-    if not body.isdigit():
-        raise InvalidGtin(f"GTIN digits expected, got {body!r}")
-    total = sum(
-        int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body))
-    )
-    return str(-total % 10)
-
-
-def normalize_gtin(gtin: str) -> str:
-    """A GTIN-8, -12, -13 or -14 as GTIN-14 (zero-padded), its check digit verified."""
-    gtin = gtin.strip()
-    if not _GTIN.fullmatch(gtin):
-        raise InvalidGtin(f"a GTIN has 8, 12, 13 or 14 digits, got {gtin!r}")
-    if gtin_check_digit(gtin[:-1]) != gtin[-1]:
-        raise InvalidGtin(f"GTIN {gtin} has a wrong check digit")
-    return gtin.zfill(14)
-
-
-def is_valid_gtin(gtin: str) -> bool:
-    try:
-        normalize_gtin(gtin)
-    except InvalidGtin:
-        return False
-    return True
 
 
 def _ai_value(value: str, name: str) -> str:

@@ -13,7 +13,8 @@ from a narrower alphabet. MOD 37-2 has a 37th check symbol ``*``; a draw whose c
 
 import re
 import secrets
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_LENGTH = 20
@@ -22,6 +23,8 @@ RANDOM_LENGTH = 9
 MAX_PREFIX_LENGTH = 4
 _MODULUS = 37
 _LOT_CODE = re.compile(r"[0-9A-Z]{2,20}")
+# Lot dates are the processing centre's calendar day.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def _weighted_sum(text: str) -> int:
@@ -64,3 +67,8 @@ def generate_lot_code(prefix: str = "", on: date | None = None) -> str:
         value = check_value(body)
         if value < len(ALPHABET):
             return body + ALPHABET[value]
+
+
+def lot_code_for(product: str, received_at: datetime) -> str:
+    """A lot code for a batch of ``product``, dated by the processing centre's calendar day."""
+    return generate_lot_code(prefix=product, on=received_at.astimezone(LOCAL_TIME).date())

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import ERROR_RESPONSES
-from api.lot_codes import new_lot_code
+from labels.lot_codes import lot_code_for
 from schemas.batches import (
     BatchCreate,
     BatchDetail,
@@ -29,13 +29,13 @@ Lot = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,20}$", description="the batch
 @router.post("/batches", status_code=status.HTTP_201_CREATED)
 def receive_batch(body: BatchCreate, conn: Connection, user: StaffUser) -> BatchPublic:
     """Receive a batch from one or more harvest lots; the answer carries its new `lot_code`."""
-    return batches.receive_batch(conn, body, user.id, new_lot_code)
+    return batches.receive_batch(conn, body, user.id, lot_code_for)
 
 
 @router.post("/batches/merge", status_code=status.HTTP_201_CREATED)
 def merge_batches(body: MergeCreate, conn: Connection, user: StaffUser) -> BatchPublic:
     """Make one new batch of several batches of the same product."""
-    return genealogy.merge_batches(conn, body, user.id, new_lot_code)
+    return genealogy.merge_batches(conn, body, user.id, lot_code_for)
 
 
 @router.get("/batches")
@@ -75,7 +75,7 @@ def split_batch(
     lot: Lot, body: SplitCreate, conn: Connection, user: StaffUser
 ) -> list[BatchPublic]:
     """Split into child batches that each take a share of the parent's quantity."""
-    return genealogy.split_batch(conn, lot, body, user.id, new_lot_code)
+    return genealogy.split_batch(conn, lot, body, user.id, lot_code_for)
 
 
 @router.get("/harvest-lots/{harvest_lot_id}/trace")

@@ -6,7 +6,7 @@ from tests.fix_api import bearer
 
 
 def test_gtin_check_digit_is_verified() -> None:
-    assert gtin_check_digit("0690123456789") == 2
+    assert gtin_check_digit("0690123456789") == "2"
     assert normalize_gtin("6901234567892") == "06901234567892"
 
 

@@ -1,15 +1,7 @@
 import pytest
 
-from labels.digital_link import (
-    DigitalLink,
-    InvalidGtin,
-    InvalidLink,
-    build_digital_link,
-    gtin_check_digit,
-    is_valid_gtin,
-    normalize_gtin,
-    parse_digital_link,
-)
+from labels.digital_link import DigitalLink, InvalidLink, build_digital_link, parse_digital_link
+from schemas.gs1 import InvalidGtin, gtin_check_digit, is_valid_gtin, normalize_gtin
 
 
 @pytest.mark.parametrize(
