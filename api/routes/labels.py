@@ -1,0 +1,40 @@
+"""Labels of a batch in every layout, for office and thermal printers."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api.deps import AppSettings, Connection, ReaderUser
+from api.errors import ERROR_RESPONSES, NotFound
+from labels import MEDIA_TYPES, render_label
+from store.labels import load_label_data
+
+router = APIRouter(prefix="/api/v1", tags=["labels"], responses=ERROR_RESPONSES)
+Lot = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,20}$", description="the batch's lot code")]
+LabelFormat = Literal["svg", "png", "pdf", "zpl", "tspl"]
+
+
+@router.get(
+    "/batches/{lot}/label.{fmt}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in set(MEDIA_TYPES.values())}}},
+)
+def batch_label(
+    lot: Lot,
+    fmt: LabelFormat,
+    conn: Connection,
+    settings: AppSettings,
+    user: ReaderUser,
+    dpi: Annotated[Literal[203, 300], Query(description="thermal printer resolution")] = 300,
+) -> Response:
+    """The batch's label: a single label (SVG, PNG), an A4 sheet (PDF) or printer code."""
+    label = load_label_data(conn, lot)
+    if label is None:
+        raise NotFound(f"no batch with lot code {lot!r}")
+    body = render_label(label, fmt, settings.public_base_url, dpi=dpi, font=settings.label_font)
+    disposition = "inline" if fmt in {"svg", "png"} else "attachment"
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'{disposition}; filename="{lot}.{fmt}"'},
+    )
