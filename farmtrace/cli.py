@@ -5,6 +5,7 @@ import click
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
 from farmtrace.commands_seed import seed
+from farmtrace.commands_sensors import sensors
 from farmtrace.logs import configure_logging
 
 
@@ -18,3 +19,4 @@ def main(log_level: str) -> None:
 main.add_command(db)
 main.add_command(devices)
 main.add_command(seed)
+main.add_command(sensors)
