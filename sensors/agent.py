@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # How long to wait before sending again after the broker refused a message (an ACL or
 # quota fault an operator must fix): retrying at once would only fill the log.
 REFUSED_PAUSE_S = 30.0
+# On a clean stop, how long to wait for PUBACKs of messages already sent.
+STOP_SETTLE_S = 2.0
 # The longest the agent's loop sleeps when nothing wakes it.
 IDLE_WAIT_S = 0.5
 
@@ -85,6 +87,11 @@ class GatewayAgent:
         self.link.start()
 
     def stop(self, now: float | None = None) -> None:
+        """Wait briefly for outstanding PUBACKs (so they are not resent), then go offline."""
+        deadline = self._monotonic() + STOP_SETTLE_S
+        while self._inflight and self.link.connected and self._monotonic() < deadline:
+            self.wait(0.05)
+            self._take_events()
         self.link.stop(self._status_payload("offline", now))
         self.spool.close()
 

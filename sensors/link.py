@@ -62,7 +62,7 @@ class BrokerLink:
                 ca_certs=str(ca_file) if ca_file else None, tls_version=ssl.PROTOCOL_TLS_CLIENT
             )
         client.will_set(status_topic(device_id), offline_status(), qos=QOS, retain=True)
-        client.reconnect_delay_set(max(1, round(reconnect_min_s)), max(1, round(reconnect_max_s)))
+        client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)  # type: ignore[arg-type]
         # Our own window keeps paho from queueing: everything handed over goes on the wire.
         client.max_inflight_messages_set(inflight_window)
         client.on_connect = self._on_connect

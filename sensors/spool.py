@@ -54,20 +54,18 @@ class Spool:
     def __init__(self, path: Path, max_records: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.max_records = max_records
-        self._db = sqlite3.connect(path, isolation_level=None)
+        # Built in one thread and then used by the agent's loop thread, one at a time.
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self.depth: int = self._db.execute("SELECT count(*) FROM records").fetchone()[0]
         self.held: int = self._db.execute("SELECT count(*) FROM held").fetchone()[0]
+        row = self._db.execute("SELECT value FROM counters WHERE name = 'dropped'").fetchone()
+        self.dropped: int = int(row[0]) if row else 0
 
     def close(self) -> None:
         self._db.close()
-
-    @property
-    def dropped(self) -> int:
-        row = self._db.execute("SELECT value FROM counters WHERE name = 'dropped'").fetchone()
-        return int(row[0]) if row else 0
 
     def append(self, samples: Iterable[Sample], source_state: dict[str, Any] | None = None) -> int:
         """Store samples, and a source's position with them in the same transaction.
@@ -182,6 +180,7 @@ class Spool:
                 " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
                 (count,),
             )
+            self.dropped += count
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db)
