@@ -98,7 +98,7 @@ class GatewayAgent:
     def sample(self, now: float | None = None) -> int:
         """Read every source and spool what it gave; returns the number of records."""
         wall = self._wall_clock() if now is None else now
-        samples = [_registered(sample) for source in self.sources for sample in source.read(wall)]
+        samples = [_registered(sample) for source in self.sources for sample in _read(source, wall)]
         positions = {
             source.name: position
             for source in self.sources
@@ -191,6 +191,15 @@ class GatewayAgent:
             "in_flight": len(self._inflight),
         }
         return json.dumps(status).encode()
+
+
+def _read(source: Source, now: float) -> list[Sample]:
+    """A failing source costs its own sample, never the loop (or the other sources)."""
+    try:
+        return source.read(now)
+    except (OSError, ValueError) as error:
+        log.warning("source failed", extra={"source": source.name, "error": str(error)})
+        return []
 
 
 def _registered(sample: Sample) -> Sample:

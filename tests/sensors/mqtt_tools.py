@@ -46,6 +46,8 @@ class Subscriber:
             protocol=mqtt.MQTTv5,
         )
         self._client.reconnect_delay_set(1, 1)
+        if address.username:
+            self._client.username_pw_set(address.username, address.password)
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = lambda *args: self._subscribed.set()
         self._client.on_message = self._on_message
