@@ -3,7 +3,8 @@
 Example::
 
     device_id = "truck-01-logger"
-    broker_url = "mqtts://truck-01-logger:PASSWORD@broker.example:8883"
+    broker_url = "mqtts://broker.example:8883"   # username defaults to the device id
+    password_file = "/etc/farmtrace/mqtt-password"  # or put it in the URL
     ca_file = "/etc/farmtrace/ca.pem"      # mqtts only; system CAs when omitted
     interval_s = 60
 
@@ -81,6 +82,14 @@ def config_from_mapping(document: dict[str, Any], folder: Path) -> AgentConfig:
         broker = parse_mqtt_url(broker_url)
     except ValueError as error:
         raise ConfigError(str(error)) from error
+    password_file = document.get("password_file")
+    if password_file:
+        # The password may live in its own file (mode 600) rather than in the broker URL.
+        try:
+            password = (folder / str(password_file)).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"password_file: {error}") from error
+        broker = broker.model_copy(update={"password": password})
     if broker.username is None:
         # The broker's ACL knows a device by its id; that is its username too.
         broker = broker.model_copy(update={"username": device_id})

@@ -84,3 +84,15 @@ def test_json_lines_export_keeps_logged_times_and_resumes_after_restart(tmp_path
     [third] = restarted.read(1_800_000_060.0)
     assert third.time == 1_800_000_060.0
     assert restarted.read(1_800_000_120.0) == [] and restarted.exhausted
+
+
+def test_password_may_come_from_its_own_file(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text("from-file\n", encoding="utf-8")
+    path = tmp_path / "gateway.toml"
+    path.write_text(
+        'device_id = "truck-01-logger"\nbroker_url = "mqtt://broker.example"\n'
+        'password_file = "secret"\n[[sources]]\nkind = "ds18b20"\n',
+        encoding="utf-8",
+    )
+    broker = load_config(path).broker
+    assert (broker.username, broker.password, broker.port) == ("truck-01-logger", "from-file", 1883)
