@@ -1,12 +1,14 @@
 """The agent's SenML packs resolve, through the shared contract, to exactly what was spooled;
 the TOML configuration reads as an operator writes it."""
 
+import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from schemas.senml import resolve_pack
-from sensors.config import ConfigError, load_config
+from sensors.config import AgentConfig, ConfigError, config_from_mapping, load_config
 from sensors.packs import senml_pack
 from sensors.spool import SpooledRecord
 
@@ -96,3 +98,22 @@ def test_password_may_come_from_its_own_file(tmp_path: Path) -> None:
     )
     broker = load_config(path).broker
     assert (broker.username, broker.password, broker.port) == ("truck-01-logger", "from-file", 1883)
+
+
+def test_configuration_example_in_the_docs_is_what_the_agent_reads() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sensors.md").read_text("utf-8")
+    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    document = tomllib.loads(example)
+    document.pop("password_file")  # names a file on the gateway, not here
+    config = config_from_mapping(document, Path("/etc/farmtrace"))
+    assert config.device_id == "truck-01-logger" and config.broker.tls
+    assert config.inflight_window == 10 and config.spool_max_records == 500_000
+    assert [source["kind"] for source in config.sources] == ["ds18b20"]
+    known = {field.name for field in fields(AgentConfig)} | {"broker_url", "password_file"}
+    top_keys = set(tomllib.loads(example)) - {"spool", "sources"}
+    assert top_keys <= known
+    assert set(tomllib.loads(example)["spool"]) <= {
+        "path",
+        "max_records",
+        "max_records_per_message",
+    }
