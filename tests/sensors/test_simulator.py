@@ -144,3 +144,26 @@ def test_simulated_devices_log_in_with_their_credentials(
     )
     assert subscriber.wait_for(lambda: len(subscriber.readings("pc-cold-t1")) == 11, 5)
     subscriber.close()
+
+
+def test_drying_room_heats_up_while_its_humidity_falls(
+    two_runs: tuple[Readings, Readings, Subscriber],
+) -> None:
+    readings, _, _ = two_runs
+    drying = sorted(readings["pc-drying-th1"])
+    temperatures = [value for _, metric, value in drying if metric == "temp"]
+    humidity = [value for _, metric, value in drying if metric == "hum"]
+    assert temperatures[0] < 20 and max(temperatures) >= 45
+    assert humidity[0] > 80 and humidity[-1] < 40
+
+
+def test_simulated_source_in_an_agent_config_reads_like_the_fleet() -> None:
+    from sensors.simulation.models import build_model
+    from sensors.sources import build_source
+
+    source = build_source({"kind": "simulated", "seed": 3, "origin": 1_790_000_000}, "pc-cold-t2")
+    model = build_model("pc-cold-t2", 3, 1_790_000_000)
+    for minute in range(5):
+        now = 1_790_000_000 + 60.0 * minute
+        [sample] = source.read(now)
+        assert sample.values == model.reading(now)
