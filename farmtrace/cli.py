@@ -7,6 +7,7 @@ from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
 from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
+from farmtrace.commands_sensors import sensors
 from farmtrace.commands_users import users
 from farmtrace.logs import configure_logging
 
@@ -24,3 +25,4 @@ main.add_command(labels_group)
 main.add_command(seed)
 main.add_command(users)
 main.add_command(api)
+main.add_command(sensors)

@@ -1,0 +1,41 @@
+"""Spooled records as one SenML pack (RFC 8428), the shape the collector resolves."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from schemas.metrics import METRICS
+from schemas.senml import base_name
+from sensors.spool import SpooledRecord
+
+# Most records a gateway sends are temperatures; naming their unit once saves bytes.
+BASE_UNIT = "Cel"
+# Times go out with millisecond precision: finer than any sensor here, and exact in JSON.
+TIME_DECIMALS = 3
+
+
+def senml_pack(device_id: str, records: Sequence[SpooledRecord]) -> list[dict[str, Any]]:
+    """Records oldest first; the first carries ``bn``, ``bt`` and ``bu``, the rest offsets."""
+    if not records:
+        return []
+    base_time = round(records[0].time, TIME_DECIMALS)
+    pack: list[dict[str, Any]] = []
+    for record in records:
+        entry: dict[str, Any] = {"n": record.name}
+        offset = round(record.time - base_time, TIME_DECIMALS)
+        if offset:
+            entry["t"] = offset
+        metric = METRICS[record.name]
+        if metric.boolean:
+            entry["vb"] = bool(record.value)
+        else:
+            if metric.unit != BASE_UNIT:
+                entry["u"] = metric.unit
+            entry["v"] = record.value
+        pack.append(entry)
+    pack[0] = {"bn": base_name(device_id), "bt": base_time, "bu": BASE_UNIT, **pack[0]}
+    return pack
+
+
+def encode(pack: list[dict[str, Any]]) -> bytes:
+    return json.dumps(pack, separators=(",", ":"), allow_nan=False).encode()
