@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.i18n import choose_language
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError, StoreError
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,10 @@ def install_error_handlers(app: FastAPI) -> None:
             (answer for refusal, answer in STORE_ERRORS.items() if isinstance(error, refusal)),
             Conflict,
         )
-        return _answer(request, kind.status, kind.code, str(error))
+        message = str(error)
+        if error.message_zh and wants_html(request) and choose_language(request) == "zh":
+            message = error.message_zh
+        return _answer(request, kind.status, kind.code, message)
 
     async def on_data_error(request: Request, error: Exception) -> Response:
         # Input the models let through but PostgreSQL refuses (a value out of numeric range).

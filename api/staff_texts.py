@@ -62,6 +62,7 @@ STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     "recorded_by": ("记录人", "Recorded by"),
     "no_batches": ("还没有批次", "No batches yet"),
     "open": ("打开", "Open"),
+    "form_refused": ("填写有误：", "Please check the form:"),
 }
 
 add_messages(STAFF_MESSAGES)

@@ -60,14 +60,14 @@ def batch_row(conn: psycopg.Connection, lot_code: str, lock: bool = False) -> di
         (normalize_lot(lot_code),),
     )
     if not found:
-        raise NotFoundError(f"no batch with lot code {lot_code!r}")
+        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
     return found[0]
 
 
 def require_location(conn: psycopg.Connection, code: str) -> dict[str, Any]:
     found = rows(conn, "SELECT code, name, kind FROM locations WHERE code = %s", (code,))
     if not found:
-        raise InvalidReferenceError(f"unknown location {code!r}")
+        raise InvalidReferenceError(f"unknown location {code!r}", f"未知位置 {code}")
     return found[0]
 
 
@@ -92,7 +92,7 @@ def insert_batch(
         except psycopg.errors.UniqueViolation:
             continue
         return found[0]["id"], lot_code
-    raise ConflictError("could not draw a free lot code; try again")
+    raise ConflictError("could not draw a free lot code; try again", "批次码生成冲突，请重试")
 
 
 def open_custody(
@@ -138,7 +138,9 @@ def receive_batch(
     """Receive a batch from its harvest lots: the batch, its harvests, custody, one event."""
     with conn.transaction():
         if not rows(conn, "SELECT 1 FROM products WHERE code = %s", (batch.product,)):
-            raise InvalidReferenceError(f"unknown product {batch.product!r}")
+            raise InvalidReferenceError(
+                f"unknown product {batch.product!r}", f"未知产品 {batch.product}"
+            )
         require_location(conn, batch.location)
         _check_harvest_references(conn, batch)
         batch_id, lot_code = insert_batch(
@@ -188,15 +190,17 @@ def _check_harvest_references(conn: psycopg.Connection, batch: BatchCreate) -> N
         for row in rows(conn, "SELECT code FROM locations WHERE code = ANY(%s)", (list(villages),))
     }
     if missing := sorted(producers - known_producers):
-        raise InvalidReferenceError(f"unknown producer {', '.join(missing)}")
+        names = ", ".join(missing)
+        raise InvalidReferenceError(f"unknown producer {names}", f"未知生产者 {names}")
     if missing := sorted(villages - known_villages):
-        raise InvalidReferenceError(f"unknown village {', '.join(missing)}")
+        names = ", ".join(missing)
+        raise InvalidReferenceError(f"unknown village {names}", f"未知村服务点 {names}")
 
 
 def get_batch(conn: psycopg.Connection, lot_code: str) -> BatchPublic:
     found = rows(conn, _BATCH_SELECT + " WHERE b.lot_code = %s", (normalize_lot(lot_code),))
     if not found:
-        raise NotFoundError(f"no batch with lot code {lot_code!r}")
+        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
     return BatchPublic(**found[0])
 
 

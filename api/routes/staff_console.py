@@ -15,6 +15,7 @@ from pydantic import ValidationError
 import api.staff_texts  # noqa: F401  (registers the console's texts)
 from api.csrf import check_csrf
 from api.deps import Connection, StaffUser
+from api.i18n import choose_language, translate
 from api.lot_codes import new_lot_code
 from api.pages import render
 from schemas.batches import BatchCreate, EventCreate, MoveCreate, SplitCreate
@@ -49,13 +50,20 @@ def _now_local() -> str:
     return datetime.now(CENTRE_TIME).strftime("%Y-%m-%dT%H:%M")
 
 
-def _describe(error: ValidationError | StoreError | ValueError) -> str:
+def _describe(request: Request, error: ValidationError | StoreError | ValueError) -> str:
+    """The refusal in the reader's language where the store gave one; field-level checks
+    keep the validator's English detail after a translated lead."""
+    language = choose_language(request)
+    if isinstance(error, StoreError):
+        return error.message_zh if language == "zh" and error.message_zh else str(error)
     if isinstance(error, ValidationError):
-        return "; ".join(
+        detail = "; ".join(
             f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
             for item in error.errors()[:5]
         )
-    return str(error)
+    else:
+        detail = str(error)
+    return f"{translate('form_refused', language)} {detail}"
 
 
 def _choices(conn: Any) -> dict[str, Any]:
@@ -117,7 +125,7 @@ def receive(request: Request, conn: Connection, user: StaffUser, form: Form) -> 
         return render(
             request,
             "staff/receive.html",
-            {**_choices(conn), "form": form, "problem": _describe(error)},
+            {**_choices(conn), "form": form, "problem": _describe(request, error)},
             status_code=422,
         )
     return RedirectResponse(f"/staff/batches/{batch.lot_code}?saved=1", status_code=303)
@@ -182,7 +190,7 @@ def _after_write(request: Request, conn: Any, lot: str, write: Any) -> Response:
     except NotFoundError:
         raise
     except (ValidationError, StoreError, ValueError) as error:
-        return _batch_page(request, conn, lot, _describe(error), status_code=422)
+        return _batch_page(request, conn, lot, _describe(request, error), status_code=422)
     return RedirectResponse(f"/staff/batches/{batches.normalize_lot(lot)}?saved=1", 303)
 
 

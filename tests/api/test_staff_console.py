@@ -77,7 +77,7 @@ def test_a_refused_move_comes_back_with_its_reason(
         headers=HTML,
     )
     assert answer.status_code == 422
-    assert "may not overlap" in answer.text
+    assert "同一批次的保管时段不能重叠" in answer.text and "PC-RECEIVING" in answer.text
 
 
 def test_console_forms_without_the_csrf_token_are_refused(
