@@ -125,7 +125,7 @@ class EventCreate(BaseModel):
     @model_validator(mode="after")
     def _data_fits_the_type(self) -> "EventCreate":
         shape = TestingData if self.type == "testing" else StepData
-        self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_none=True)
+        self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_defaults=True)
         return self
 
 

@@ -83,11 +83,18 @@ def insert_batch(
             with conn.transaction():
                 found = rows(
                     conn,
-                    "INSERT INTO batches (lot_code, product, grade, quantity, unit, received_at,"
-                    " packed_at, best_before, created_by) VALUES (%(lot_code)s, %(product)s,"
-                    " %(grade)s, %(quantity)s, %(unit)s, %(received_at)s, %(packed_at)s,"
-                    " %(best_before)s, %(created_by)s) RETURNING id",
-                    {"packed_at": None, "best_before": None, **values, "lot_code": lot_code},
+                    "INSERT INTO batches (lot_code, product, grade, quantity, unit, status,"
+                    " received_at, packed_at, best_before, created_by) VALUES (%(lot_code)s,"
+                    " %(product)s, %(grade)s, %(quantity)s, %(unit)s, %(status)s,"
+                    " %(received_at)s, %(packed_at)s, %(best_before)s, %(created_by)s)"
+                    " RETURNING id",
+                    {
+                        "packed_at": None,
+                        "best_before": None,
+                        "status": "in_processing",
+                        **values,
+                        "lot_code": lot_code,
+                    },
                 )
         except psycopg.errors.UniqueViolation:
             continue

@@ -185,6 +185,8 @@ def split_batch(
                     "received_at": time,
                     "packed_at": parent["packed_at"],
                     "best_before": parent["best_before"],
+                    # Packs split from a packed batch are ready to ship as they are.
+                    "status": "ready" if parent["packed_at"] else "in_processing",
                     "created_by": user_id,
                 },
             )
