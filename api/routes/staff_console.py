@@ -52,7 +52,7 @@ def _now_local() -> str:
 
 def _describe(request: Request, error: ValidationError | StoreError | ValueError) -> str:
     """The refusal in the reader's language where the store gave one; field-level checks
-    keep the validator's English detail after a translated lead."""
+    keep the validator's English detail after a translated opening."""
     language = choose_language(request)
     if isinstance(error, StoreError):
         return error.message_zh if language == "zh" and error.message_zh else str(error)

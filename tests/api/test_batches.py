@@ -6,7 +6,7 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from api.lot_codes import ALPHABET, _check_value
-from tests.api.batch_helpers import post, receive, seed_master_data
+from tests.api.builders import post, receive, seed_master_data
 from tests.fix_api import bearer
 
 

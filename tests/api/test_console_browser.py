@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from store.users import NewUserSecrets, create_user
-from tests.api.batch_helpers import RECEIVED_AT
+from tests.api.builders import RECEIVED_AT
 
 pytestmark = pytest.mark.browser
 

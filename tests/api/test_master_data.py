@@ -1,7 +1,7 @@
 from fastapi.testclient import TestClient
 
 from schemas.gs1 import gtin_check_digit, normalize_gtin
-from tests.api.batch_helpers import seed_master_data
+from tests.api.builders import seed_master_data
 from tests.fix_api import bearer
 
 

@@ -4,7 +4,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.batch_helpers import seed_master_data
+from tests.api.builders import seed_master_data
 
 HTML = {"Accept": "text/html"}
 
