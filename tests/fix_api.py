@@ -42,6 +42,7 @@ def app(api_settings: Settings) -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
+    # https, like the public base URL above, so the Secure session cookie is sent back.
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 
