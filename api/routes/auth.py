@@ -18,7 +18,7 @@ HOME_BY_ROLE = {"staff": "/staff", "admin": "/staff", "inspector": "/inspect"}
 
 def _safe_next(target: str | None) -> str | None:
     """Only paths on this site: an open redirect would help phishing. Browsers drop tabs and
-    newlines from URLs, so ``/\t/evil.example`` would become ``//evil.example``."""
+    newlines from URLs, so ``/<TAB>/evil.example`` would become ``//evil.example``."""
     if not target or not target.startswith("/") or "\\" in target:
         return None
     if any(char.isspace() or ord(char) < 32 for char in target) or target.startswith("//"):
