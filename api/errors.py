@@ -8,11 +8,13 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.i18n import choose_language
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError, StoreError
 
 log = logging.getLogger(__name__)
@@ -137,7 +139,15 @@ def install_error_handlers(app: FastAPI) -> None:
             (answer for refusal, answer in STORE_ERRORS.items() if isinstance(error, refusal)),
             Conflict,
         )
-        return _answer(request, kind.status, kind.code, str(error))
+        message = str(error)
+        if error.message_zh and wants_html(request) and choose_language(request) == "zh":
+            message = error.message_zh
+        return _answer(request, kind.status, kind.code, message)
+
+    async def on_data_error(request: Request, error: Exception) -> Response:
+        # Input the models let through but PostgreSQL refuses (a value out of numeric range).
+        log.warning("database refused a value", extra={"path": request.url.path})
+        return _answer(request, 422, "invalid", "a value is out of the range the database keeps")
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
@@ -154,6 +164,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(FarmtraceError, on_farmtrace_error)
     app.add_exception_handler(StoreError, on_store_error)
+    app.add_exception_handler(psycopg.errors.DataError, on_data_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected)

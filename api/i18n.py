@@ -75,6 +75,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def add_messages(table: dict[str, tuple[str, str]]) -> None:
+    """Register a page family's texts; a key defined twice is a mistake worth failing on."""
+    clash = set(table) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message keys defined twice: {', '.join(sorted(clash))}")
+    MESSAGES.update(table)
+
+
 def translate(key: str, language: Language) -> str:
     """The text for a key; the key itself when the table lacks it (visible, not fatal)."""
     texts = MESSAGES.get(key)

@@ -38,6 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Farm-to-consumer traceability for Jinkouhe: batches, custody, cold chain.",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pull scripts from a CDN; pages here load nothing foreign.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(

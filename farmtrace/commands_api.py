@@ -2,6 +2,7 @@
 
 import click
 import uvicorn
+from pydantic import ValidationError
 
 from api.main import create_app
 from farmtrace.options import database_option, load_settings
@@ -13,7 +14,10 @@ from farmtrace.options import database_option, load_settings
 @database_option
 def api(host: str, port: int, database_url: str | None) -> None:
     """Serve the consoles, the public pages and the JSON API."""
-    settings = load_settings(database_url=database_url)
+    try:
+        settings = load_settings(database_url=database_url)
+    except ValidationError as error:
+        raise click.ClickException(f"invalid settings: {error}") from error
     if settings.secret_key is None:
         raise click.ClickException(
             "FARMTRACE_SECRET_KEY is not set; the API signs console sessions with it"

@@ -7,8 +7,8 @@ import click
 from farmtrace.options import database_option, load_settings
 from labels.fonts import FontNotFound
 from labels.layout import LabelSize
-from labels.lot_codes import normalize_lot_code
 from labels.render import FORMATS, PRINTER_DPIS, render_label
+from schemas.codes import normalize_lot_code
 from store.db import connect
 from store.labels import load_label_data
 

@@ -6,9 +6,9 @@ from labels.lot_codes import (
     generate_lot_code,
     is_valid_lot_code,
     lot_code_for,
-    normalize_lot_code,
 )
 from labels.render import FORMATS, MEDIA_TYPES, UnsupportedFormat, render_label, render_label_sheet
+from schemas.codes import normalize_lot_code
 from schemas.gs1 import InvalidGtin, gtin_check_digit, is_valid_gtin, normalize_gtin
 from schemas.labels import LabelData
 

@@ -47,11 +47,6 @@ def is_valid_lot_code(code: str) -> bool:
     return check_value(code[:-1]) == ALPHABET.index(code[-1])
 
 
-def normalize_lot_code(text: str) -> str:
-    """A lot code as typed (spaces, lower case) in its printed form."""
-    return "".join(text.split()).upper()
-
-
 def _clean_prefix(prefix: str, room: int) -> str:
     letters = "".join(char for char in prefix.upper() if char in ALPHABET)
     return letters[: min(MAX_PREFIX_LENGTH, room)]

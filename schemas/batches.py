@@ -15,11 +15,11 @@ from pydantic import (
 )
 
 from schemas.cbv import RECORDED_TYPES
-from schemas.codes import Code, Unit
+from schemas.codes import Code, Text, Unit
 
 # Quantities are weights or counts at a processing centre: never negative, never astronomic.
 Quantity = Annotated[float, Field(gt=0, le=10_000_000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+ShortText = Text
 LotCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,20}$")]
 RecordedType = Literal[RECORDED_TYPES]  # type: ignore[valid-type]
 
@@ -125,7 +125,7 @@ class EventCreate(BaseModel):
     @model_validator(mode="after")
     def _data_fits_the_type(self) -> "EventCreate":
         shape = TestingData if self.type == "testing" else StepData
-        self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_none=True)
+        self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_defaults=True)
         return self
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schemas.codes import Code, Name
+from schemas.codes import Code, Name, Text
 from schemas.gs1 import normalize_gtin
 
 LocationKind = Literal[
@@ -47,8 +47,8 @@ class ProductCreate(BaseModel):
     name_zh: Name
     name_en: Name
     category: Name
-    gtin: str | None = Field(default=None, description="GTIN-8/12/13/14; stored as 14 digits")
-    grade_standard: str | None = Field(default=None, max_length=200, examples=["特级/一级/二级"])
+    gtin: Text | None = Field(default=None, description="GTIN-8/12/13/14; stored as 14 digits")
+    grade_standard: Text | None = Field(default=None, examples=["特级/一级/二级"])
     storage_profile: StorageProfile = Field(default_factory=lambda: StorageProfile())
     shelf_life_days: int | None = Field(default=None, ge=1, le=3650)
 
@@ -76,7 +76,7 @@ class ProducerCreate(BaseModel):
     name: Name
     kind: ProducerKind = "farmer"
     village: Code | None = Field(default=None, description="code of the producer's village point")
-    township: str | None = Field(default=None, max_length=100)
+    township: Text | None = Field(default=None, max_length=100)
     public_name_consent: bool = Field(
         default=False, description="whether the name may appear on public provenance pages"
     )
@@ -96,10 +96,10 @@ class LocationCreate(BaseModel):
 
     code: Code
     name: Name
-    name_en: str | None = Field(default=None, max_length=200)
+    name_en: Text | None = Field(default=None, max_length=200)
     kind: LocationKind
     gln: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
-    township: str | None = Field(default=None, max_length=100)
+    township: Text | None = Field(default=None, max_length=100)
     parent: Code | None = None
 
 

@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from schemas.batches import BatchCreate, BatchPublic, HarvestLotPublic
 from schemas.cbv import bizstep_for
+from schemas.codes import normalize_lot_code
 from store import audit
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError
 
@@ -45,11 +46,6 @@ def rows(
     return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
 
 
-def normalize_lot(lot_code: str) -> str:
-    """A lot code as typed (spaces, lower case) in its printed form."""
-    return "".join(lot_code.split()).upper()
-
-
 def batch_row(conn: psycopg.Connection, lot_code: str, lock: bool = False) -> dict[str, Any]:
     """The batch's row (with ``id``); ``lock`` holds it until the transaction ends."""
     found = rows(
@@ -57,17 +53,17 @@ def batch_row(conn: psycopg.Connection, lot_code: str, lock: bool = False) -> di
         "SELECT id, lot_code, product, quantity::float8 AS quantity, unit, grade, received_at,"
         " packed_at, best_before FROM batches WHERE lot_code = %s"
         + (" FOR UPDATE" if lock else ""),
-        (normalize_lot(lot_code),),
+        (normalize_lot_code(lot_code),),
     )
     if not found:
-        raise NotFoundError(f"no batch with lot code {lot_code!r}")
+        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
     return found[0]
 
 
 def require_location(conn: psycopg.Connection, code: str) -> dict[str, Any]:
     found = rows(conn, "SELECT code, name, kind FROM locations WHERE code = %s", (code,))
     if not found:
-        raise InvalidReferenceError(f"unknown location {code!r}")
+        raise InvalidReferenceError(f"unknown location {code!r}", f"未知位置 {code}")
     return found[0]
 
 
@@ -83,16 +79,23 @@ def insert_batch(
             with conn.transaction():
                 found = rows(
                     conn,
-                    "INSERT INTO batches (lot_code, product, grade, quantity, unit, received_at,"
-                    " packed_at, best_before, created_by) VALUES (%(lot_code)s, %(product)s,"
-                    " %(grade)s, %(quantity)s, %(unit)s, %(received_at)s, %(packed_at)s,"
-                    " %(best_before)s, %(created_by)s) RETURNING id",
-                    {"packed_at": None, "best_before": None, **values, "lot_code": lot_code},
+                    "INSERT INTO batches (lot_code, product, grade, quantity, unit, status,"
+                    " received_at, packed_at, best_before, created_by) VALUES (%(lot_code)s,"
+                    " %(product)s, %(grade)s, %(quantity)s, %(unit)s, %(status)s,"
+                    " %(received_at)s, %(packed_at)s, %(best_before)s, %(created_by)s)"
+                    " RETURNING id",
+                    {
+                        "packed_at": None,
+                        "best_before": None,
+                        "status": "in_processing",
+                        **values,
+                        "lot_code": lot_code,
+                    },
                 )
         except psycopg.errors.UniqueViolation:
             continue
         return found[0]["id"], lot_code
-    raise ConflictError("could not draw a free lot code; try again")
+    raise ConflictError("could not draw a free lot code; try again", "批次码生成冲突，请重试")
 
 
 def open_custody(
@@ -138,7 +141,9 @@ def receive_batch(
     """Receive a batch from its harvest lots: the batch, its harvests, custody, one event."""
     with conn.transaction():
         if not rows(conn, "SELECT 1 FROM products WHERE code = %s", (batch.product,)):
-            raise InvalidReferenceError(f"unknown product {batch.product!r}")
+            raise InvalidReferenceError(
+                f"unknown product {batch.product!r}", f"未知产品 {batch.product}"
+            )
         require_location(conn, batch.location)
         _check_harvest_references(conn, batch)
         batch_id, lot_code = insert_batch(
@@ -188,15 +193,17 @@ def _check_harvest_references(conn: psycopg.Connection, batch: BatchCreate) -> N
         for row in rows(conn, "SELECT code FROM locations WHERE code = ANY(%s)", (list(villages),))
     }
     if missing := sorted(producers - known_producers):
-        raise InvalidReferenceError(f"unknown producer {', '.join(missing)}")
+        names = ", ".join(missing)
+        raise InvalidReferenceError(f"unknown producer {names}", f"未知生产者 {names}")
     if missing := sorted(villages - known_villages):
-        raise InvalidReferenceError(f"unknown village {', '.join(missing)}")
+        names = ", ".join(missing)
+        raise InvalidReferenceError(f"unknown village {names}", f"未知村服务点 {names}")
 
 
 def get_batch(conn: psycopg.Connection, lot_code: str) -> BatchPublic:
-    found = rows(conn, _BATCH_SELECT + " WHERE b.lot_code = %s", (normalize_lot(lot_code),))
+    found = rows(conn, _BATCH_SELECT + " WHERE b.lot_code = %s", (normalize_lot_code(lot_code),))
     if not found:
-        raise NotFoundError(f"no batch with lot code {lot_code!r}")
+        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
     return BatchPublic(**found[0])
 
 

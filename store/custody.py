@@ -41,7 +41,10 @@ def move_batch(
             (batch["id"],),
         )
         if current and current[0]["location"] == move.location and current[0]["start"] < time:
-            raise ConflictError(f"batch {batch['lot_code']} is already at {move.location}")
+            raise ConflictError(
+                f"batch {batch['lot_code']} is already at {move.location}",
+                f"批次 {batch['lot_code']} 已在 {move.location}",
+            )
         conn.execute(
             "UPDATE custody SET during = tstzrange(lower(during), %s)"
             " WHERE batch_id = %s AND upper_inf(during) AND lower(during) < %s",
@@ -87,13 +90,17 @@ def _open_interval(
             (batch_id, since),
         )
         held = clash[0] if clash else None
-        where = (
-            f" it was at {held['location']} from {held['start'].isoformat()}"
-            + (f" to {held['end'].isoformat()}" if held["end"] else " on")
-            if held
-            else ""
-        )
+        where = where_zh = ""
+        if held:
+            start = held["start"].isoformat()
+            end = held["end"].isoformat() if held["end"] else None
+            where = f" it was at {held['location']} from {start}" + (f" to {end}" if end else " on")
+            where_zh = (
+                f"该批次自 {start} " + (f"至 {end} " if end else "起") + f"在 {held['location']}"
+            )
         raise ConflictError(
             f"custody of batch {lot_code} cannot start at {location} at {since.isoformat()}:"
-            f"{where}; custody intervals of one batch may not overlap"
+            f"{where}; custody intervals of one batch may not overlap",
+            f"批次 {lot_code} 不能在 {since.isoformat()} 转至 {location}：{where_zh}；"
+            "同一批次的保管时段不能重叠",
         ) from error

@@ -2,7 +2,14 @@
 
 
 class StoreError(Exception):
-    """Base: a request the data refuses, with a message fit to show the person who made it."""
+    """Base: a request the data refuses, with a message fit to show the person who made it.
+
+    ``message_zh`` is the same in Chinese, for the consoles (the JSON API answers in English).
+    """
+
+    def __init__(self, message: str, message_zh: str | None = None) -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
 
 
 class NotFoundError(StoreError):

@@ -45,7 +45,9 @@ def record_event(
 def _corrected_event_id(conn: psycopg.Connection, batch_id: int, event: EventCreate) -> int:
     found = rows(conn, "SELECT id, batch_id FROM events WHERE event_id = %s", (event.corrects,))
     if not found or found[0]["batch_id"] != batch_id:
-        raise InvalidReferenceError(f"event {event.corrects} is not an event of this batch")
+        raise InvalidReferenceError(
+            f"event {event.corrects} is not an event of this batch", "被更正的事件不属于本批次"
+        )
     return int(found[0]["id"])
 
 

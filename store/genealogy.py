@@ -23,7 +23,7 @@ from store.batches import (
     harvest_lots_of,
     insert_batch,
     insert_event,
-    normalize_lot,
+    normalize_lot_code,
     open_custody,
     require_location,
     rows,
@@ -84,10 +84,19 @@ def batches_from_harvest_lots(
     return sorted({*direct, *descendant_ids(conn, direct)}) if direct else []
 
 
+def batches_from_producer(conn: psycopg.Connection, producer: str) -> list[int]:
+    """Every batch holding any of a producer's harvests (a recall by producer reaches these)."""
+    harvests = [
+        row["id"]
+        for row in rows(conn, "SELECT id FROM harvest_lots WHERE producer = %s", (producer,))
+    ]
+    return batches_from_harvest_lots(conn, harvests) if harvests else []
+
+
 def harvest_lot_trace(conn: psycopg.Connection, harvest_lot_id: int) -> HarvestLotTrace:
     found = rows(conn, HARVEST_LOT_SELECT + " WHERE h.id = %s", (harvest_lot_id,))
     if not found:
-        raise NotFoundError(f"no harvest lot {harvest_lot_id}")
+        raise NotFoundError(f"no harvest lot {harvest_lot_id}", f"找不到采收批 {harvest_lot_id}")
     batch_ids = batches_from_harvest_lots(conn, [harvest_lot_id])
     codes = rows(
         conn, "SELECT lot_code FROM batches WHERE id = ANY(%s) ORDER BY received_at, id",
@@ -158,14 +167,18 @@ def split_batch(
         time = split.time or rows(conn, "SELECT now() AS now")[0]["now"]
         location = split.location or location_at(conn, parent["id"], time)
         if location is None:
-            raise InvalidReferenceError(f"batch {parent['lot_code']} has no custody at {time}")
+            raise InvalidReferenceError(
+                f"batch {parent['lot_code']} has no custody at {time}",
+                f"批次 {parent['lot_code']} 在 {time} 没有保管记录",
+            )
         require_location(conn, location)
         wanted = sum(child.quantity for child in split.children)
         remaining = _remaining(conn, parent)
         # A little slack for decimal fractions typed at the scale.
         if wanted > remaining + 1e-9:
             raise InvalidReferenceError(
-                f"the children take {wanted:g} {parent['unit']} but only {remaining:g} remain"
+                f"the children take {wanted:g} {parent['unit']} but only {remaining:g} remain",
+                f"子批共 {wanted:g} {parent['unit']}，但只剩 {remaining:g}",
             )
         split_event = insert_event(conn, parent["id"], "splitting", time, location, {}, user_id)
         children = []
@@ -181,6 +194,8 @@ def split_batch(
                     "received_at": time,
                     "packed_at": parent["packed_at"],
                     "best_before": parent["best_before"],
+                    # Packs split from a packed batch are ready to ship as they are.
+                    "status": "ready" if parent["packed_at"] else "in_processing",
                     "created_by": user_id,
                 },
             )
@@ -210,9 +225,11 @@ def merge_batches(
     make_lot_code: LotCodeFactory,
 ) -> BatchPublic:
     """Make one batch of several of the same product; each parent gives what remains of it."""
-    codes = list(dict.fromkeys(normalize_lot(code) for code in merge.parents))
+    codes = list(dict.fromkeys(normalize_lot_code(code) for code in merge.parents))
     if len(codes) < 2:
-        raise InvalidReferenceError("a merge needs at least two different batches")
+        raise InvalidReferenceError(
+            "a merge needs at least two different batches", "合批至少需要两个不同的批次"
+        )
     with conn.transaction():
         # Lock in a fixed order so two merges sharing parents cannot deadlock.
         found = rows(
@@ -222,18 +239,28 @@ def merge_batches(
             (codes,),
         )
         if missing := sorted(set(codes) - {row["lot_code"] for row in found}):
-            raise InvalidReferenceError(f"no batch with lot code {', '.join(missing)}")
+            names = ", ".join(missing)
+            raise InvalidReferenceError(f"no batch with lot code {names}", f"找不到批次码 {names}")
         parents = sorted(found, key=lambda row: codes.index(row["lot_code"]))
         if len({(row["product"], row["unit"]) for row in parents}) > 1:
-            raise InvalidReferenceError("only batches of one product and unit can be merged")
+            raise InvalidReferenceError(
+                "only batches of one product and unit can be merged",
+                "只能合并同一产品、同一单位的批次",
+            )
         time = merge.time or rows(conn, "SELECT now() AS now")[0]["now"]
         location = merge.location or location_at(conn, parents[0]["id"], time)
         if location is None:
-            raise InvalidReferenceError(f"batch {parents[0]['lot_code']} has no custody at {time}")
+            first = parents[0]["lot_code"]
+            raise InvalidReferenceError(
+                f"batch {first} has no custody at {time}", f"批次 {first} 在 {time} 没有保管记录"
+            )
         require_location(conn, location)
         shares = [(parent, _remaining(conn, parent)) for parent in parents]
         if empty := [parent["lot_code"] for parent, share in shares if share <= 0]:
-            raise InvalidReferenceError(f"nothing remains of batch {', '.join(empty)}")
+            names = ", ".join(empty)
+            raise InvalidReferenceError(
+                f"nothing remains of batch {names}", f"批次 {names} 已无剩余"
+            )
         child_id, child_lot = insert_batch(
             conn,
             make_lot_code,

@@ -50,7 +50,9 @@ def _insert(
     except psycopg.errors.UniqueViolation as error:
         column = error.diag.constraint_name or ""
         field = "gtin" if "gtin" in column else "gln" if "gln" in column else "code"
-        raise ConflictError(f"{what}: that {field} is already registered") from error
+        raise ConflictError(
+            f"{what}: that {field} is already registered", f"{what}：已登记"
+        ) from error
     except psycopg.errors.ForeignKeyViolation as error:
         raise InvalidReferenceError(f"{what}: {error.diag.message_detail or error}") from error
 
@@ -78,7 +80,7 @@ def create_product(
 def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
     rows = _rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE code = %s", (code,))
     if not rows:
-        raise NotFoundError(f"no product {code!r}")
+        raise NotFoundError(f"no product {code!r}", f"找不到产品 {code}")
     return _product(rows[0])
 
 
@@ -109,7 +111,7 @@ def create_producer(
 def get_producer(conn: psycopg.Connection, code: str) -> ProducerPublic:
     rows = _rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE code = %s", (code,))
     if not rows:
-        raise NotFoundError(f"no producer {code!r}")
+        raise NotFoundError(f"no producer {code!r}", f"找不到生产者 {code}")
     return ProducerPublic(**rows[0])
 
 
@@ -138,7 +140,7 @@ def create_location(
 def get_location(conn: psycopg.Connection, code: str) -> LocationPublic:
     rows = _rows(conn, f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE code = %s", (code,))
     if not rows:
-        raise NotFoundError(f"no location {code!r}")
+        raise NotFoundError(f"no location {code!r}", f"找不到位置 {code}")
     return LocationPublic(**rows[0])
 
 

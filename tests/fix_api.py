@@ -1,14 +1,19 @@
 """API fixtures: an application on the emptied test database, a client, and a user per role.
 
 ``client`` sends no credentials; pass ``headers=bearer(staff_token)`` (or another role's
-token) per request, or sign in through ``/login`` with ``staff_login`` for console pages.
+token) per request, or use ``staff_client`` / ``inspector_client`` (signed in through the
+``/login`` form) for console pages. ``live_server`` serves the app on loopback for browsers.
 """
 
 import secrets
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -37,6 +42,7 @@ def app(api_settings: Settings) -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
+    # https, like the public base URL above, so the Secure session cookie is sent back.
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 
@@ -101,3 +107,42 @@ def inspector_client(client: TestClient, inspector_user: NewUserSecrets) -> Test
     """The client signed in to the console as an inspector."""
     login(client, inspector_user.user.username, inspector_user.password)
     return client
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# Long enough for the pool to open on a loaded CI machine.
+LIVE_SERVER_START_TIMEOUT_S = 20.0
+
+
+@pytest.fixture
+def live_server(clean_database: str) -> Iterator[str]:
+    """The application served by uvicorn on loopback, for browsers; yields its origin.
+
+    Its public base URL is its own origin (plain http), so session cookies are not marked
+    Secure and QR links resolve locally.
+    """
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=clean_database, secret_key=secrets.token_urlsafe(32), public_base_url=origin
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + LIVE_SERVER_START_TIMEOUT_S
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    try:
+        yield origin
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -17,10 +17,13 @@ HOME_BY_ROLE = {"staff": "/staff", "admin": "/staff", "inspector": "/inspect"}
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only paths on this site: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only paths on this site: an open redirect would help phishing. Browsers drop tabs and
+    newlines from URLs, so ``/<TAB>/evil.example`` would become ``//evil.example``."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(char.isspace() or ord(char) < 32 for char in target) or target.startswith("//"):
+        return None
+    return target
 
 
 @router.get("/login", response_class=HTMLResponse)

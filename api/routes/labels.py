@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import AppSettings, Connection, ReaderUser
 from api.errors import ERROR_RESPONSES, NotFound
 from labels import MEDIA_TYPES, render_label
+from schemas.codes import normalize_lot_code
 from store.labels import load_label_data
 
 router = APIRouter(prefix="/api/v1", tags=["labels"], responses=ERROR_RESPONSES)
@@ -28,7 +29,7 @@ def batch_label(
     dpi: Annotated[Literal[203, 300], Query(description="thermal printer resolution")] = 300,
 ) -> Response:
     """The batch's label: a single label (SVG, PNG), an A4 sheet (PDF) or printer code."""
-    label = load_label_data(conn, lot)
+    label = load_label_data(conn, normalize_lot_code(lot))
     if label is None:
         raise NotFound(f"no batch with lot code {lot!r}")
     body = render_label(label, fmt, settings.public_base_url, dpi=dpi, font=settings.label_font)

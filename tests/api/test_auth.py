@@ -98,3 +98,24 @@ def test_an_inspector_token_cannot_open_the_staff_console(
 ) -> None:
     assert client.get("/staff", headers=bearer(inspector_token)).status_code == 403
     assert client.get("/staff", headers=bearer(staff_token)).status_code == 200
+
+
+def test_sign_in_only_returns_to_pages_of_this_site(
+    client: TestClient, staff_user: NewUserSecrets
+) -> None:
+    for target, landing in [
+        ("/staff/receive", "/staff/receive"),
+        ("https://evil.example/", "/staff"),
+        ("//evil.example/", "/staff"),
+        ("/\t/evil.example/", "/staff"),
+    ]:
+        page = client.get("/login", headers={"Accept": "text/html"})
+        csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        answer = client.post(
+            "/login",
+            data={"username": "packer", "password": staff_user.password, "csrf_token": csrf,
+                  "next": target},
+            headers={"Accept": "text/html"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert answer.headers["location"] == landing

@@ -1,10 +1,12 @@
 """Receiving, events with corrections, custody moves and genealogy through the JSON API."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import psycopg
 from fastapi.testclient import TestClient
 
 from labels.lot_codes import is_valid_lot_code
-from tests.api.batch_helpers import post, receive, seed_master_data
+from tests.api.builders import post, receive, seed_master_data
 from tests.fix_api import bearer
 
 
@@ -170,3 +172,29 @@ def test_a_split_cannot_take_more_than_remains(client: TestClient, staff_token: 
     answer = client.post(f"/api/v1/batches/{lot}/split", json={"children": [{"quantity": 5}]},
                          headers=bearer(staff_token))  # fmt: skip
     assert answer.status_code == 422 and "only 4 remain" in answer.json()["error"]["message"]
+
+
+def test_concurrent_moves_of_one_batch_never_overlap(
+    client: TestClient, staff_token: str, clean_database: str
+) -> None:
+    seed_master_data(client, staff_token)
+    lot = receive(client, staff_token)["lot_code"]
+    destinations = ["PC-COLD", "PC-PACKING", "TRUCK-01", "PC-COLD", "PC-PACKING", "TRUCK-01"]
+
+    def move(index: int) -> int:
+        body = {"location": destinations[index], "time": f"2026-05-06T1{index}:00:00+08:00"}
+        answer = client.post(f"/api/v1/batches/{lot}/moves", json=body, headers=bearer(staff_token))
+        return answer.status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(move, range(len(destinations))))
+    assert set(statuses) <= {201, 409}
+    with psycopg.connect(clean_database) as conn:
+        overlapping = conn.execute(
+            "SELECT count(*) FROM custody a JOIN custody b ON a.batch_id = b.batch_id"
+            " AND a.id < b.id AND a.during && b.during"
+        ).fetchone()
+        open_intervals = conn.execute(
+            "SELECT count(*) FROM custody WHERE upper_inf(during)"
+        ).fetchone()
+    assert overlapping == (0,) and open_intervals == (1,)

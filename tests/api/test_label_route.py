@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from tests.api.batch_helpers import receive, seed_master_data
+from tests.api.builders import receive, seed_master_data
 from tests.fix_api import bearer
 
 

@@ -1,7 +1,7 @@
 from fastapi.testclient import TestClient
 
 from schemas.gs1 import gtin_check_digit, normalize_gtin
-from tests.api.batch_helpers import seed_master_data
+from tests.api.builders import seed_master_data
 from tests.fix_api import bearer
 
 
@@ -58,3 +58,15 @@ def test_a_device_registered_through_the_api_gets_its_password_once(
     listed = client.get("/api/v1/devices", headers=bearer(staff_token)).json()
     assert [row["device_id"] for row in listed] == ["pc-cold-t9"]
     assert "mqtt_password" not in listed[0]
+
+
+def test_text_with_control_characters_is_refused_not_a_server_error(
+    client: TestClient, staff_token: str
+) -> None:
+    answer = client.post(
+        "/api/v1/locations",
+        json={"code": "X1", "name": "\u0000冷库", "kind": "cold_store"},
+        headers=bearer(staff_token),
+    )
+    assert answer.status_code == 422
+    assert "control character" in answer.json()["error"]["message"]

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.batch_helpers import receive, seed_master_data
+from tests.api.builders import receive, seed_master_data
 from tests.fix_api import bearer
 
 STAFF_WRITES = [

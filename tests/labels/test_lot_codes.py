@@ -10,8 +10,8 @@ from labels.lot_codes import (
     RANDOM_LENGTH,
     generate_lot_code,
     is_valid_lot_code,
-    normalize_lot_code,
 )
+from schemas.codes import normalize_lot_code
 
 
 def _draws(count: int) -> list[str]:
