@@ -4,6 +4,7 @@ import click
 
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
+from farmtrace.commands_ingest import ingest
 from farmtrace.commands_seed import seed
 from farmtrace.logs import configure_logging
 
@@ -17,4 +18,5 @@ def main(log_level: str) -> None:
 
 main.add_command(db)
 main.add_command(devices)
+main.add_command(ingest)
 main.add_command(seed)

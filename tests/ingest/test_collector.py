@@ -1,0 +1,68 @@
+"""The collector end to end: real Mosquitto, real PostgreSQL, `farmtrace ingest` as a process."""
+
+from collections.abc import Callable
+
+from tests.ingest.conftest import (
+    CollectorProcess,
+    count_rows,
+    rounded,
+    stored_readings,
+    wait_for_rows,
+)
+from tests.ingest.streams import Publisher, expected_readings, senml_message, stream
+from tests.servers import PrivateMosquitto
+
+
+def test_published_readings_are_stored_exactly(
+    devices: dict[str, str],
+    clean_database: str,
+    mosquitto_factory: Callable[..., PrivateMosquitto],
+    collector_factory: Callable[..., CollectorProcess],
+) -> None:
+    broker = mosquitto_factory()
+    collector = collector_factory(clean_database, broker.url)
+    messages = stream(list(devices), 40, 1) + [
+        senml_message(device_id, 1000, 50) for device_id in devices
+    ]
+    publisher = Publisher(broker.url, "test-publisher")
+    publisher.publish(messages)
+    publisher.wait_acknowledged()
+    expected = expected_readings(messages)
+
+    assert wait_for_rows(clean_database, len(expected)) == len(expected)
+    assert stored_readings(clean_database) == rounded(expected)
+    assert collector.metric("farmtrace_ingest_rows_written_total") == len(expected)
+    assert collector.metric('farmtrace_ingest_messages_total{outcome="stored"}') == len(messages)
+    assert collector.metric("farmtrace_ingest_flush_seconds_count") >= 1
+    assert collector.metric("farmtrace_ingest_lag_seconds_count") == len(messages)
+    assert count_rows(clean_database, "dead_letters") == 0
+    publisher.close()
+    assert collector.terminate() == 0
+
+
+def test_replayed_message_adds_no_rows(
+    devices: dict[str, str],
+    clean_database: str,
+    mosquitto_factory: Callable[..., PrivateMosquitto],
+    collector_factory: Callable[..., CollectorProcess],
+) -> None:
+    broker = mosquitto_factory()
+    collector = collector_factory(clean_database, broker.url)
+    message = senml_message("truck-01", 0, 20)
+    publisher = Publisher(broker.url, "test-publisher")
+    publisher.publish([message])
+    assert wait_for_rows(clean_database, 20) == 20
+
+    publisher.publish([message, message])
+    publisher.publish(
+        [senml_message("truck-02", 0, 1)]
+    )  # a marker: once stored, the replays were seen
+    assert wait_for_rows(clean_database, 21) == 21
+    publisher.wait_acknowledged()
+
+    assert stored_readings(clean_database) == rounded(
+        set(message.readings) | set(senml_message("truck-02", 0, 1).readings)
+    )
+    assert collector.metric("farmtrace_ingest_duplicates_total") == 40
+    assert count_rows(clean_database, "dead_letters") == 0
+    publisher.close()
