@@ -2,6 +2,7 @@
 
 import click
 
+from farmtrace.commands_broker import broker
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
 from farmtrace.commands_ingest import ingest
@@ -16,6 +17,7 @@ def main(log_level: str) -> None:
     configure_logging(log_level.upper())
 
 
+main.add_command(broker)
 main.add_command(db)
 main.add_command(devices)
 main.add_command(ingest)
