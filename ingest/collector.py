@@ -16,6 +16,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from ingest import metrics
 from ingest.messages import Limits, Received
 from ingest.writer import BatchPolicy, Writer
 from schemas.settings import Settings
@@ -26,13 +27,19 @@ TELEMETRY_FILTER = "farmtrace/devices/+/telemetry"
 KEEPALIVE_S = 30
 # Reconnect back-off to the broker (paho's own): first wait and ceiling, in seconds.
 BROKER_RETRY_FIRST_S = 1
-BROKER_RETRY_MAX_S = 30
+# Short, because after a broker restart a shared subscription exists only once we are back.
+BROKER_RETRY_MAX_S = 5
 # A revoked device's messages are refused at most this long after `devices revoke`.
 DEVICE_REFRESH_S = 2.0
 
 
-def shared_subscription(group: str) -> str:
-    return f"$share/{group}/{TELEMETRY_FILTER}"
+def telemetry_subscription(share_group: str) -> str:
+    """The shared subscription; a plain one when no group is set.
+
+    A plain subscription suits a single collector on one Mosquitto, which restores plain
+    subscriptions from its persistence file after a restart but not shared ones.
+    """
+    return f"$share/{share_group}/{TELEMETRY_FILTER}" if share_group else TELEMETRY_FILTER
 
 
 class Collector:
@@ -107,6 +114,7 @@ class Collector:
 
     def _acknowledge(self, messages: list[Received]) -> None:
         """Called by the writer after commit; client.ack only queues a packet, thread-safely."""
+        metrics.PENDING_MESSAGES.dec(len(messages))
         current = self._connection
         ack = self._client.ack
         for message in messages:
@@ -131,7 +139,8 @@ class Collector:
             extra={"session_present": flags.session_present, "connection": self._connection},
         )
         client.subscribe(
-            shared_subscription(self._settings.ingest_share_group), options=SubscribeOptions(qos=1)
+            telemetry_subscription(self._settings.ingest_share_group),
+            options=SubscribeOptions(qos=1),
         )
 
     def _on_subscribe(
@@ -157,6 +166,7 @@ class Collector:
         log.warning("broker disconnected", extra={"reason": str(reason_code)})
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        metrics.PENDING_MESSAGES.inc()
         self.writer.inbox.put(
             Received(
                 message.mid,

@@ -1,6 +1,6 @@
 """The collector's Prometheus metrics, served on its own port."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 MESSAGES = Counter(
     "farmtrace_ingest_messages", "MQTT messages received by this collector", ["outcome"]
@@ -24,4 +24,8 @@ LAG_SECONDS = Histogram(
     "farmtrace_ingest_lag_seconds",
     "From a message's newest reading time to the commit that stored it",
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0, 86400.0),
+)
+PENDING_MESSAGES = Gauge(
+    "farmtrace_ingest_pending_messages",
+    "Messages received and not yet acknowledged (the broker's receive maximum caps it)",
 )

@@ -130,3 +130,33 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+class BackgroundPublish:
+    """Publish a stream from a thread at a bounded pace, so a test can act mid-stream."""
+
+    CHUNK = 50
+
+    def __init__(self, publisher: Publisher, messages: list[Message], per_second: float) -> None:
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(publisher, messages, per_second), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, publisher: Publisher, messages: list[Message], per_second: float) -> None:
+        try:
+            started = time.monotonic()
+            for start in range(0, len(messages), self.CHUNK):
+                publisher.publish(messages[start : start + self.CHUNK])
+                ahead = started + (start + self.CHUNK) / per_second - time.monotonic()
+                if ahead > 0:
+                    time.sleep(ahead)
+            publisher.wait_acknowledged()
+        except BaseException as error:
+            self.error = error
+
+    def join(self, timeout: float = PUBLISH_TIMEOUT_S) -> None:
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), "publishing did not finish"
+        assert self.error is None, self.error

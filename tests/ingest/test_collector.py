@@ -1,5 +1,6 @@
 """The collector end to end: real Mosquitto, real PostgreSQL, `farmtrace ingest` as a process."""
 
+import time
 from collections.abc import Callable
 
 from tests.ingest.conftest import (
@@ -65,4 +66,35 @@ def test_replayed_message_adds_no_rows(
     )
     assert collector.metric("farmtrace_ingest_duplicates_total") == 40
     assert count_rows(clean_database, "dead_letters") == 0
+    publisher.close()
+
+
+def test_sigterm_flushes_and_acknowledges_before_exit(
+    devices: dict[str, str],
+    clean_database: str,
+    mosquitto_factory: Callable[..., PrivateMosquitto],
+    collector_factory: Callable[..., CollectorProcess],
+) -> None:
+    broker = mosquitto_factory()
+    # A long flush deadline: the batch is still open when SIGTERM arrives.
+    collector = collector_factory(clean_database, broker.url, ingest_flush_interval_s="30")
+    messages = stream(list(devices), 20, 5)
+    publisher = Publisher(broker.url, "test-publisher")
+    publisher.publish(messages)
+    publisher.wait_acknowledged()
+    deadline = time.monotonic() + 10
+    while collector.metric("farmtrace_ingest_pending_messages") < len(messages):
+        assert time.monotonic() < deadline, "the collector did not receive the stream"
+        time.sleep(0.05)
+    assert count_rows(clean_database) == 0
+
+    assert collector.terminate() == 0
+    expected = expected_readings(messages)
+    assert stored_readings(clean_database) == rounded(expected)
+
+    # Had anything gone unacknowledged, the broker would now redeliver it as duplicates.
+    successor = collector_factory(clean_database, broker.url)
+    publisher.publish([senml_message("truck-01", 10_000, 1)])
+    assert wait_for_rows(clean_database, len(expected) + 1) == len(expected) + 1
+    assert successor.metric("farmtrace_ingest_duplicates_total") == 0
     publisher.close()
