@@ -18,6 +18,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from ingest import metrics
 from ingest.messages import Limits, Received
+from ingest.mqtt_client import BufferedClient
 from ingest.writer import BatchPolicy, Writer
 from schemas.settings import Settings
 
@@ -63,9 +64,9 @@ class Collector:
             DEVICE_REFRESH_S,
         )
 
-    def _make_client(self) -> mqtt.Client:
+    def _make_client(self) -> BufferedClient:
         settings = self._settings
-        client = mqtt.Client(
+        client = BufferedClient(
             CallbackAPIVersion.VERSION2,
             client_id=settings.ingest_client_id,
             protocol=MQTTProtocolVersion.MQTTv5,
@@ -113,14 +114,12 @@ class Collector:
         return 1 if self.writer.failed else 0
 
     def _acknowledge(self, messages: list[Received]) -> None:
-        """Called by the writer after commit; client.ack only queues a packet, thread-safely."""
+        """Called by the writer after commit; the acks are queued for paho's network thread."""
         metrics.PENDING_MESSAGES.dec(len(messages))
         current = self._connection
-        ack = self._client.ack
-        for message in messages:
-            # After a reconnect the broker redelivers those messages itself; ours are stale.
-            if message.connection == current and message.qos > 0:
-                ack(message.mid, message.qos)
+        # After a reconnect the broker redelivers those messages itself; ours are stale.
+        # QoS 0 messages carry no acknowledgement; the subscription grants at most QoS 1.
+        self._client.ack_many([m.mid for m in messages if m.connection == current and m.qos == 1])
 
     def _on_connect(
         self,
@@ -154,6 +153,8 @@ class Collector:
         for code in reason_codes:
             if code.is_failure:
                 log.error("subscription refused", extra={"reason": str(code)})
+            else:
+                log.info("subscribed", extra={"granted_qos": code.value})
 
     def _on_disconnect(
         self,

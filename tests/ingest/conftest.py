@@ -39,16 +39,20 @@ class CollectorProcess:
             if line.startswith(name) and not line.startswith("#")
         )
 
-    def wait_metrics(self) -> None:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.metric("farmtrace_ingest_rows_written_total")
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    def wait_ready(self) -> None:
+        """Until the collector has subscribed: what is published before may have no taker."""
+        deadline = time.monotonic() + 15
+        while '"message": "subscribed"' not in self.log.read_text():
+            assert self.process.poll() is None, self.log.read_text()
+            assert time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.05)
+
+    def wait_metric(self, name: str, expected: float, timeout: float = 10.0) -> float:
+        """The metric once it reaches ``expected`` (counted just after the commit)."""
+        deadline = time.monotonic() + timeout
+        while (value := self.metric(name)) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return value
 
     def terminate(self) -> int:
         self.process.send_signal(signal.SIGTERM)
@@ -108,7 +112,7 @@ def collector_factory(tmp_path: Path) -> Iterator[Callable[..., CollectorProcess
             )
         collector = CollectorProcess(process, port, log)
         started.append(collector)
-        collector.wait_metrics()
+        collector.wait_ready()
         return collector
 
     yield start

@@ -110,7 +110,8 @@ def test_each_malformed_input_lands_in_dead_letters_with_its_reason(
     assert oversized[2] == MAX_PAYLOAD + 1
     # The good record beside the bad one was stored.
     assert count_rows(clean_database) == 1
-    assert collector.metric("farmtrace_ingest_dead_letters_total") == len(MALFORMED) + 1
+    counted = collector.wait_metric("farmtrace_ingest_dead_letters_total", len(MALFORMED) + 1)
+    assert counted == len(MALFORMED) + 1
     assert collector.process.poll() is None
     publisher.close()
 

@@ -105,7 +105,6 @@ def test_database_stopped_mid_stream_loses_nothing_and_holds_memory_to_the_windo
 
     assert wait_for_rows(private_database, len(expected)) == len(expected)
     assert stored_readings(private_database) == rounded(expected)
-    assert collector.metric("farmtrace_ingest_flush_errors_total") >= 0
     publisher.close()
 
 
@@ -150,7 +149,9 @@ def test_two_collectors_split_a_stream_and_store_it_once(
 
     assert wait_for_rows(clean_database, len(expected)) == len(expected)
     assert stored_readings(clean_database) == rounded(expected)
-    written = [c.metric("farmtrace_ingest_rows_written_total") for c in (first, second)]
+    name = "farmtrace_ingest_rows_written_total"
+    first.wait_metric(name, len(expected) - second.wait_metric(name, 1))
+    written = [first.metric(name), second.metric(name)]
     assert all(rows > 0 for rows in written)
     assert sum(written) == len(expected)
     publisher.close()
