@@ -392,6 +392,8 @@ LABELS = {
 
 
 def report(results: dict[tuple[str, int], float], args: argparse.Namespace) -> None:
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nload average at the end: {load} (other work on the machine skews every figure)")
     print(
         f"\nreadings/s on {os.cpu_count()} cores (python bench/ingest.py"
         f" --readings {args.readings} --messages-single {args.messages_single}"
