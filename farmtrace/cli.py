@@ -3,8 +3,10 @@
 import click
 
 from farmtrace.commands_api import api
+from farmtrace.commands_broker import broker
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
+from farmtrace.commands_ingest import ingest
 from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
 from farmtrace.commands_sensors import sensors
@@ -19,9 +21,11 @@ def main(log_level: str) -> None:
     configure_logging(log_level.upper())
 
 
+main.add_command(broker)
 main.add_command(db)
 main.add_command(devices)
 main.add_command(labels_group)
+main.add_command(ingest)
 main.add_command(seed)
 main.add_command(users)
 main.add_command(api)

@@ -1,0 +1,99 @@
+"""One MQTT message in, COPY lines and dead letters out: the collector's validation step."""
+
+import json
+import struct
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.dead_letters import DeadLetter, refused_message, refused_record
+from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message as it left paho's network thread; acknowledged only after its commit."""
+
+    mid: int
+    qos: int
+    topic: str
+    payload: bytes
+    # Which broker connection delivered it: an ack on a later connection could hit a reused mid.
+    connection: int
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_payload_bytes: int
+    max_records: int
+    dead_letter_payload_cap: int
+
+
+# PostgreSQL's binary COPY: a row of 4 fields, the first (time) 8 bytes long; times count
+# microseconds from 2000-01-01. Encoding here is cheaper than a datetime per reading.
+_ROW_START = struct.Struct(">hiq").pack
+_VALUE = struct.Struct(">id").pack
+_POSTGRES_EPOCH_US = 946_684_800_000_000
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # no flags, no header extension
+COPY_TRAILER = b"\xff\xff"
+
+
+@lru_cache(maxsize=65_536)
+def _text_fields(device_id: str, metric: str) -> bytes:
+    """The (device_id, metric) fields of a binary COPY row, as they repeat for a device."""
+    device = device_id.encode()
+    name = metric.encode()
+    return len(device).to_bytes(4, "big") + device + len(name).to_bytes(4, "big") + name
+
+
+def copy_row(device_id: str, metric: str, when: float, value: float) -> bytes:
+    """One readings row (time, device_id, metric, value) in binary COPY format."""
+    micros = round(when * 1_000_000) - _POSTGRES_EPOCH_US
+    return _ROW_START(4, 8, micros) + _text_fields(device_id, metric) + _VALUE(8, value)
+
+
+@dataclass(slots=True)
+class Resolution:
+    """Readings as binary COPY rows, and what was refused."""
+
+    copy_rows: bytes = b""
+    rows: int = 0
+    newest: float | None = None
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+def resolve_message(
+    topic: str, payload: bytes, known_devices: set[str], now: float, limits: Limits
+) -> Resolution:
+    """Validate a message; never raises for bad input (one bad message must not stop the loop)."""
+    device_id = device_id_from_topic(topic)
+    cap = limits.dead_letter_payload_cap
+
+    def refuse(reason: str) -> Resolution:
+        return Resolution(dead_letters=[refused_message(topic, device_id, payload, reason, cap)])
+
+    if device_id is None:
+        return refuse("topic does not name a device")
+    if len(payload) > limits.max_payload_bytes:
+        return refuse(f"payload of {len(payload)} bytes exceeds {limits.max_payload_bytes}")
+    if device_id not in known_devices:
+        return refuse(f"unknown or revoked device {device_id!r}")
+    try:
+        pack = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return refuse(f"not JSON: {error}")
+    try:
+        resolved, refused = resolve_pack_values(pack, device_id, now, limits.max_records)
+    except PackRefused as error:
+        return refuse(str(error))
+    resolution = Resolution(
+        copy_rows=b"".join([copy_row(device_id, m, when, v) for when, m, v in resolved]),
+        rows=len(resolved),
+        newest=max(when for when, _, _ in resolved) if resolved else None,
+    )
+    for record in refused:
+        resolution.dead_letters.append(
+            refused_record(
+                topic, device_id, payload, record.index, record.record, record.reason, cap
+            )
+        )
+    return resolution

@@ -1,0 +1,253 @@
+"""The writer thread: validates messages, writes them in batches with COPY, then acknowledges.
+
+paho's callbacks run on its network thread, which must keep answering the broker; all
+database work happens here instead. The inbox needs no bound of its own: the broker never
+has more than the MQTT 5 receive maximum of unacknowledged messages out to us.
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from ingest import metrics
+from ingest.dead_letters import DeadLetter, write_dead_letters
+from ingest.known_devices import KnownDevices
+from ingest.messages import COPY_SIGNATURE, COPY_TRAILER, Limits, Received, resolve_message
+
+log = logging.getLogger(__name__)
+
+# Reconnect back-off to the database: first wait and ceiling, in seconds.
+DB_RETRY_FIRST_S = 0.2
+DB_RETRY_MAX_S = 10.0
+# Bounds how long a dead connection (pulled cable, not a refused port) blocks a flush.
+DB_CONNECT_OPTIONS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
+# A batch is first copied straight into readings, the fast path; if any of its readings is
+# already stored (a redelivery), that copy is undone and the same rows go through staging
+# and ON CONFLICT DO NOTHING instead, which is about half as fast.
+_COLUMNS = "(time, device_id, metric, value)"
+_COPY_READINGS = f"COPY readings {_COLUMNS} FROM STDIN (FORMAT BINARY)"
+_CREATE_STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS readings_staging"
+    " (LIKE readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+)
+_COPY_STAGING = f"COPY readings_staging {_COLUMNS} FROM STDIN (FORMAT BINARY)"
+_INSERT_READINGS = (
+    f"INSERT INTO readings {_COLUMNS} SELECT {_COLUMNS[1:-1]} FROM readings_staging"
+    " ON CONFLICT (device_id, metric, time) DO NOTHING"
+)
+
+Acknowledge = Callable[[list[Received]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPolicy:
+    max_rows: int
+    # Flush before the window of unacknowledged messages fills, so the broker keeps sending.
+    max_messages: int
+    max_wait_s: float
+
+
+@dataclass(slots=True)
+class Batch:
+    messages: list[Received] = field(default_factory=list)
+    copy_parts: list[bytes] = field(default_factory=list)
+    rows: int = 0
+    newest_times: list[float] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+    started: float = 0.0
+
+
+class Writer(threading.Thread):
+    def __init__(
+        self,
+        database_url: str,
+        limits: Limits,
+        policy: BatchPolicy,
+        acknowledge: Acknowledge,
+        device_refresh_s: float,
+    ) -> None:
+        super().__init__(name="farmtrace-writer", daemon=True)
+        self.inbox: queue.SimpleQueue[Received | None] = queue.SimpleQueue()
+        self._database_url = database_url
+        self._limits = limits
+        self._policy = policy
+        self._acknowledge = acknowledge
+        self._devices = KnownDevices(device_refresh_s)
+        self._conn: psycopg.Connection | None = None
+        self._stopping = threading.Event()
+        self.failed: BaseException | None = None
+
+    def stop(self) -> None:
+        """Flush what has arrived, acknowledge it, and end (used on SIGTERM)."""
+        self._stopping.set()
+        self.inbox.put(None)
+
+    def run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as error:  # the collector exits non-zero rather than hang
+            self.failed = error
+            log.exception("writer thread failed")
+            raise
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+
+    def _loop(self) -> None:
+        # Runs until the sentinel that stop() queues: what arrived before it is still written.
+        while True:
+            conn = self._connection()
+            if conn is None:
+                return
+            try:
+                self._devices.refresh_if_stale(conn)
+            except psycopg.OperationalError as error:
+                self._lost_database(error)
+                continue
+            batch, ended = self._collect()
+            if batch.messages and not self._flush(batch):
+                return  # stopping while the database is away: unacknowledged, so redelivered
+            if ended:
+                return
+
+    def _collect(self) -> tuple[Batch, bool]:
+        """Take messages until the batch is full or its deadline passes; True at the end."""
+        batch = Batch()
+        policy = self._policy
+        get = self.inbox.get
+        deadline = None
+        while True:
+            try:
+                if deadline is None:
+                    # Idle: wake now and then to keep the device list fresh.
+                    item = get(timeout=self._devices.refresh_s)
+                else:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return batch, False
+                    item = get(timeout=remaining)
+            except queue.Empty:
+                return batch, False
+            if item is None:
+                return batch, True
+            if deadline is None:
+                batch.started = time.monotonic()
+                deadline = batch.started + policy.max_wait_s
+            self._add(batch, item)
+            if batch.rows >= policy.max_rows or len(batch.messages) >= policy.max_messages:
+                return batch, False
+
+    def _add(self, batch: Batch, item: Received) -> None:
+        resolution = resolve_message(
+            item.topic, item.payload, self._devices.ids, time.time(), self._limits
+        )
+        batch.messages.append(item)
+        if resolution.rows:
+            batch.copy_parts.append(resolution.copy_rows)
+            batch.rows += resolution.rows
+        if resolution.newest is not None:
+            batch.newest_times.append(resolution.newest)
+        if resolution.dead_letters:
+            batch.dead_letters.extend(resolution.dead_letters)
+
+    def _flush(self, batch: Batch) -> bool:
+        """Write and commit the batch, retrying until it is stored; False if told to stop."""
+        while True:
+            conn = self._connection()
+            if conn is None:
+                return False
+            began = time.perf_counter()
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    inserted = self._write_readings(conn, cur, batch) if batch.rows else 0
+                    new_letters = write_dead_letters(cur, batch.dead_letters)
+            except psycopg.OperationalError as error:
+                metrics.FLUSH_ERRORS.inc()
+                self._lost_database(error)
+                continue
+            break
+        committed = time.time()
+        self._acknowledge(batch.messages)
+        elapsed = time.perf_counter() - began
+        self._count(batch, inserted, new_letters, committed, elapsed)
+        return True
+
+    def _write_readings(
+        self, conn: psycopg.Connection, cur: psycopg.Cursor[Any], batch: Batch
+    ) -> int:
+        """Store the batch's readings; return how many were new."""
+        data = b"".join([COPY_SIGNATURE, *batch.copy_parts, COPY_TRAILER])
+        try:
+            # A savepoint: a duplicate undoes only this copy, not the batch's transaction.
+            with conn.transaction(), cur.copy(_COPY_READINGS) as copy:
+                copy.write(data)
+            return batch.rows
+        except psycopg.errors.UniqueViolation:
+            with cur.copy(_COPY_STAGING) as copy:
+                copy.write(data)
+            cur.execute(_INSERT_READINGS)
+            return cur.rowcount
+
+    def _count(
+        self, batch: Batch, inserted: int, new_letters: int, committed: float, elapsed: float
+    ) -> None:
+        metrics.FLUSH_SECONDS.observe(elapsed)
+        metrics.ROWS_WRITTEN.inc(inserted)
+        metrics.DUPLICATES.inc(batch.rows - inserted)
+        refused_messages = sum(1 for letter in batch.dead_letters if letter.record_index is None)
+        metrics.MESSAGES.labels("refused").inc(refused_messages)
+        metrics.MESSAGES.labels("stored").inc(len(batch.messages) - refused_messages)
+        if batch.dead_letters:
+            metrics.DEAD_LETTERS.labels("message").inc(refused_messages)
+            metrics.DEAD_LETTERS.labels("record").inc(len(batch.dead_letters) - refused_messages)
+        for newest in batch.newest_times:
+            metrics.LAG_SECONDS.observe(committed - newest)
+        log.debug(
+            "batch committed",
+            extra={
+                "messages": len(batch.messages),
+                "rows": batch.rows,
+                "inserted": inserted,
+                "duplicates": batch.rows - inserted,
+                "dead_letters": len(batch.dead_letters),
+                "new_dead_letters": new_letters,
+                "flush_s": round(elapsed, 4),
+            },
+        )
+
+    def _connection(self) -> psycopg.Connection | None:
+        """The open connection, reconnecting with back-off; None if told to stop meanwhile."""
+        delay = DB_RETRY_FIRST_S
+        while self._conn is None or self._conn.closed:
+            try:
+                conn = psycopg.connect(self._database_url, **DB_CONNECT_OPTIONS)
+                conn.execute(_CREATE_STAGING)
+                conn.commit()
+                self._conn = conn
+                log.info("database connected")
+            except psycopg.OperationalError as error:
+                log.warning(
+                    "database unreachable", extra={"error": str(error), "retry_in_s": delay}
+                )
+                if self._stopping.wait(delay) or self._stopping.is_set():
+                    return None
+                delay = min(delay * 2, DB_RETRY_MAX_S)
+        return self._conn
+
+    def _lost_database(self, error: psycopg.OperationalError) -> None:
+        log.warning("database write failed; retrying", extra={"error": str(error)})
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
