@@ -37,8 +37,15 @@ def seed() -> None:
     show_default=True,
     help="Also add the demo batches (only into a database that has no batches yet).",
 )
+@click.option(
+    "--anchor",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z"]),
+    help="When the demo batches' first day starts (default: midnight three days ago, local).",
+)
 @database_option
-def demo_command(credentials_out: Path | None, batches: bool, database_url: str | None) -> None:
+def demo_command(
+    credentials_out: Path | None, batches: bool, anchor: datetime | None, database_url: str | None
+) -> None:
     """Load the Jinkouhe demo master data (idempotent)."""
     settings = load_settings(database_url=database_url)
     new_credentials: list[tuple[str, str]] = []
@@ -69,7 +76,7 @@ def demo_command(credentials_out: Path | None, batches: bool, database_url: str 
             )
             new_credentials.append((device.device_id, password))
         products, producers = _seed_products_and_producers(conn)
-        lots = _seed_batches(conn) if batches else []
+        lots = _seed_batches(conn, anchor) if batches else []
     if credentials_out is not None and new_credentials:
         credentials_out.touch(mode=0o600, exist_ok=True)
         with credentials_out.open("a", encoding="utf-8") as out:
@@ -125,8 +132,8 @@ def _seed_products_and_producers(conn: psycopg.Connection) -> tuple[int, int]:
     return len(new_products), len(new_producers)
 
 
-def _seed_batches(conn: psycopg.Connection) -> list[str]:
+def _seed_batches(conn: psycopg.Connection, anchor: datetime | None) -> list[str]:
     """The demo batches, once: a database that already holds batches is left alone."""
     if conn.execute("SELECT 1 FROM batches LIMIT 1").fetchone():
         return []
-    return seed_demo_batches(conn, lot_code_for)
+    return seed_demo_batches(conn, lot_code_for, anchor)
