@@ -9,7 +9,16 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
-from api.routes import auth, batches, devices, health, history, master_data, staff_console
+from api.routes import (
+    auth,
+    batches,
+    devices,
+    epcis,
+    health,
+    history,
+    master_data,
+    staff_console,
+)
 from api.sessions import SignedCookieSessions
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
@@ -55,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices.router,
         batches.router,
         history.router,
+        epcis.router,
         staff_console.router,
     ):
         app.include_router(router)
