@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
 from api.routes import (
+    alarms,
     auth,
     batches,
     devices,
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batches.router,
         history.router,
         epcis.router,
+        alarms.router,
         staff_console.router,
     ):
         app.include_router(router)

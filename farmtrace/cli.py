@@ -7,6 +7,7 @@ from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
 from farmtrace.commands_seed import seed
 from farmtrace.commands_users import users
+from farmtrace.commands_watch import watch
 from farmtrace.logs import configure_logging
 
 
@@ -22,3 +23,4 @@ main.add_command(devices)
 main.add_command(seed)
 main.add_command(users)
 main.add_command(api)
+main.add_command(watch)
