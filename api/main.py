@@ -15,6 +15,7 @@ from api.routes import (
     batches,
     devices,
     epcis,
+    exports,
     health,
     history,
     master_data,
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history.router,
         epcis.router,
         alarms.router,
+        exports.router,
         staff_console.router,
     ):
         app.include_router(router)
