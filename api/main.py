@@ -18,6 +18,7 @@ from api.routes import (
     exports,
     health,
     history,
+    inspector_console,
     master_data,
     staff_console,
 )
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alarms.router,
         exports.router,
         staff_console.router,
+        inspector_console.router,
     ):
         app.include_router(router)
     return app
