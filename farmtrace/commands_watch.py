@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import click
 import psycopg
@@ -57,13 +58,22 @@ def watch_once(
     return changes
 
 
-def run_watch(settings: Settings, interval_s: float, rounds: int | None = None) -> None:
+def run_watch(
+    settings: Settings,
+    interval_s: float,
+    rounds: int | None = None,
+    heartbeat: Path | None = None,
+) -> None:
+    """Rounds until stopped (or ``rounds`` of them); ``heartbeat`` is touched after each round
+    so a container healthcheck can tell a live loop from a stuck one."""
     done = 0
     while rounds is None or done < rounds:
         try:
             with connect(settings.database_url, autocommit=True) as conn:
                 while rounds is None or done < rounds:
                     watch_once(conn, settings)
+                    if heartbeat is not None:
+                        heartbeat.touch()
                     done += 1
                     if rounds is None or done < rounds:
                         time.sleep(interval_s)
@@ -75,8 +85,14 @@ def run_watch(settings: Settings, interval_s: float, rounds: int | None = None) 
 @click.command("watch")
 @click.option("--interval", type=float, help="seconds between rounds (FARMTRACE_WATCH_INTERVAL_S)")
 @click.option("--once", is_flag=True, help="run one round and exit (for cron or tests)")
+@click.option("--heartbeat", type=click.Path(path_type=Path), help="file touched after every round")
 @database_option
-def watch(interval: float | None, once: bool, database_url: str | None) -> None:
+def watch(
+    interval: float | None, once: bool, heartbeat: Path | None, database_url: str | None
+) -> None:
     """Take new readings' arrivals, keep rollups and alarms current, send alarm webhooks."""
     settings = load_settings(database_url=database_url)
-    run_watch(settings, interval or settings.watch_interval_s, rounds=1 if once else None)
+    run_watch(
+        settings, interval or settings.watch_interval_s, rounds=1 if once else None,
+        heartbeat=heartbeat,
+    )  # fmt: skip

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # How often `farmtrace watch` takes arrivals and checks alarms.
     watch_interval_s: float = 5.0
 
+    @field_validator("alarm_webhook_url", "alarm_webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """Compose passes an unset optional variable as an empty string."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("secret_key", "alarm_webhook_secret")
     @classmethod
     def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:

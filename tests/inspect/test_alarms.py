@@ -198,14 +198,28 @@ def test_alarm_changes_are_posted_to_the_webhook_signed_with_the_secret(
     assert len(received) == 2
 
 
-def test_the_watch_command_runs_one_round(cold_store: str, clean_database: str) -> None:
+def test_the_watch_command_runs_one_round(
+    cold_store: str, clean_database: str, tmp_path: Path
+) -> None:
     env = {**os.environ, "FARMTRACE_DATABASE_URL": clean_database}
+    heartbeat = tmp_path / "alive"
     done = subprocess.run(
-        [sys.executable, "-m", "farmtrace", "watch", "--once"],
+        [sys.executable, "-m", "farmtrace", "watch", "--once", "--heartbeat", str(heartbeat)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert heartbeat.exists()
     with psycopg.connect(clean_database) as conn:
         # Both probes were installed a day before T0 and never reported: both are silent now.
         silent = conn.execute("SELECT device_id FROM alarms WHERE kind = 'silence' ORDER BY 1")
         assert [row[0] for row in silent] == [COLD_DEVICE, TRUCK_DEVICE]
+
+
+def test_blank_webhook_settings_mean_no_webhook_and_the_secret_falls_back() -> None:
+    from farmtrace.webhook import webhook_secret
+
+    settings = Settings(
+        secret_key="a-real-random-key-123", alarm_webhook_url="", alarm_webhook_secret=" "
+    )
+    assert settings.alarm_webhook_url is None
+    assert webhook_secret(settings) == "a-real-random-key-123"
