@@ -1,5 +1,7 @@
 """A batch's history across custody and its findings, from the store and through the API."""
 
+import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
@@ -9,8 +11,10 @@ from fastapi.testclient import TestClient
 from store.arrivals import take_arrivals
 from store.findings import batch_findings, verdict
 from store.history import temperature_history
+from store.migrations import migrate
 from store.rollups import refresh_hours
 from tests.fix_api import bearer
+from tests.fix_db import _with_database
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
     T0,
@@ -37,6 +41,37 @@ def truck_value(i: int) -> float:
 
 @pytest.fixture
 def chain(db: psycopg.Connection) -> str:
+    return build_chain(db)
+
+
+@pytest.fixture
+def own_db(
+    db: psycopg.Connection, timescale: bool, postgres_server: str
+) -> Iterator[psycopg.Connection]:
+    """The test database, or on TimescaleDB one of the test's own: refreshing a continuous
+    aggregate moves its watermark for good, which would hide later tests' older rows."""
+    if not timescale:
+        yield db
+        return
+    name = f"farmtrace_refresh_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    url = _with_database(postgres_server, name)
+    try:
+        migrate(url)
+        with psycopg.connect(url) as conn:
+            yield conn
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+@pytest.fixture
+def own_chain(own_db: psycopg.Connection) -> str:
+    return build_chain(own_db)
+
+
+def build_chain(db: psycopg.Connection) -> str:
     """Cold store T0–T0+3 h, truck to T0+6 h (silent for 20 min at T0+4 h), then a
     warehouse without any device."""
     seed_district(db)
@@ -84,8 +119,10 @@ def test_history_keeps_to_the_points_asked_for_and_shows_silence_as_a_gap(
 
 
 def test_hourly_buckets_agree_before_and_after_the_rollup_is_refreshed(
-    db: psycopg.Connection, chain: str, timescale: bool
+    own_db: psycopg.Connection, own_chain: str, timescale: bool
 ) -> None:
+    db, chain = own_db, own_chain
+
     def hourly() -> list[tuple]:
         history = temperature_history(db, chain, points=10, now=NOW)
         assert history.bucket_seconds == 3600
@@ -108,8 +145,10 @@ def test_hourly_buckets_agree_before_and_after_the_rollup_is_refreshed(
 
 
 def test_a_late_reading_into_a_refreshed_hour_shows_in_the_history(
-    db: psycopg.Connection, chain: str, timescale: bool
+    own_db: psycopg.Connection, own_chain: str, timescale: bool
 ) -> None:
+    db, chain = own_db, own_chain
+
     refresh_hours(db, take_arrivals(db))
     db.commit()
     add_readings(db, COLD_DEVICE, [(T0 + minutes(30) + timedelta(seconds=30), -4.0)])
