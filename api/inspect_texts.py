@@ -81,6 +81,12 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "time": ("时间", "Time"),
     "step": ("步骤", "Step"),
     "recall_reason": ("召回原因", "Recall reason"),
+    "recall": ("召回", "Recall"),
+    "recall_explained": (
+        "召回本批次及由其分出、合并而成的全部批次；所有公开页面立即显示。",
+        "Recalls this batch and every batch split or merged from it;"
+        " every public page shows it at once.",
+    ),
     "json_twin": ("JSON 数据", "As JSON"),
 }
 MESSAGES.update(INSPECT_MESSAGES)

@@ -17,11 +17,14 @@ from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import BadRequest
 from api.pages import render
 from api.routes.batches import Lot
+from schemas.alarms import RecallCreate
 from store.alarms import acknowledge_alarm, list_alarms
 from store.batch_detail import batch_detail
+from store.batches import rows
 from store.findings import batch_findings, batch_verdict, has_limits, verdict
 from store.history import temperature_history
 from store.inspection import audit_trail, search_batches
+from store.recalls import recall_batches
 
 router = APIRouter(prefix="/inspect", tags=["consoles"], include_in_schema=False)
 VERDICTS = ("held", "excursions", "gaps", "no_data", "no_profile")
@@ -71,6 +74,9 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
     detail = batch_detail(conn, lot)
     history = temperature_history(conn, lot, points=CHART_POINTS)
     findings, any_data = batch_findings(conn, lot)
+    recall_reason = rows(
+        conn, "SELECT recall_reason FROM batches WHERE lot_code = %s", (detail.lot_code,)
+    )[0]["recall_reason"]
     devices = {
         (s.device_id, s.location): s for s in history.series if s.metric == "temp"
     }  # fmt: skip
@@ -84,8 +90,22 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
             "findings": findings,
             "verdict": verdict(findings, any_data, has_limits(history.band)),
             "devices": list(devices.values()),
+            "recall_reason": recall_reason,
+            "can_recall": user.role in WRITER_ROLES,
         },
     )
+
+
+@router.post("/batches/{lot}/recall", dependencies=[Depends(check_csrf)])
+def recall_form(
+    lot: Lot,
+    conn: Connection,
+    user: StaffUser,
+    reason: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> RedirectResponse:
+    """Recall the batch and everything derived from it (staff and admins)."""
+    recall_batches(conn, RecallCreate(batch=lot, reason=reason), user.id)
+    return RedirectResponse(f"/inspect/batches/{lot}", status_code=303)
 
 
 @router.get("/alarms", response_class=HTMLResponse)

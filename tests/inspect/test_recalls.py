@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from api.lot_codes import new_lot_code
 from schemas.batches import MergeCreate, SplitChild, SplitCreate
 from store.genealogy import merge_batches, split_batch
-from tests.fix_api import bearer
+from store.users import NewUserSecrets
+from tests.fix_api import bearer, login
 from tests.inspect.cold_chain import T0, move, new_batch, seed_district
 
 
@@ -84,3 +85,27 @@ def test_a_recall_must_name_exactly_one_thing(client: TestClient, staff_token: s
         headers=bearer(staff_token),
     )  # fmt: skip
     assert answer.status_code == 422
+
+
+def test_staff_recall_from_the_batch_page_and_inspectors_see_no_form(
+    db: psycopg.Connection,
+    client: TestClient,
+    staff_user: NewUserSecrets,
+    inspector_user: NewUserSecrets,
+) -> None:
+    lots = family(db)
+    page = f"/inspect/batches/{lots['root'][0]}"
+    login(client, inspector_user.user.username, inspector_user.password)
+    assert "recall-form" not in client.get(page, headers={"Accept": "text/html"}).text
+    login(client, staff_user.user.username, staff_user.password)
+    html = client.get(page, headers={"Accept": "text/html"}).text
+    token = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    answer = client.post(
+        f"{page}/recall", data={"csrf_token": token, "reason": "霉变 mould found"},
+        headers={"Accept": "text/html"}, follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303
+    after = client.get(page, headers={"Accept": "text/html"}).text
+    assert "霉变 mould found" in after and "recall-form" not in after
+    recalled = db.execute("SELECT count(*) FROM batches WHERE recalled_at IS NOT NULL").fetchone()
+    assert recalled == (1 + len(lots["derived"]),)
