@@ -8,7 +8,7 @@ import psycopg
 from store.batches import normalize_lot, rows
 
 # A search shows at most this many batches; a verdict is computed for each one shown.
-SEARCH_LIMIT = 100
+SEARCH_LIMIT = 50
 
 
 def search_batches(

@@ -6,6 +6,8 @@ that answers the few Grafana HTTP API calls the command makes (this test says so
 
 import json
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -164,3 +166,20 @@ def test_provisioning_creates_then_updates_the_datasource_and_saves_every_dashbo
     second = provision(api, model)
     assert second[0] == f"datasource {DATASOURCE_UID} updated"
     assert ("PUT", f"/api/datasources/uid/{DATASOURCE_UID}") in [c[:2] for c in handler.calls]
+
+
+def test_the_provision_command_pushes_to_the_grafana_it_is_given(
+    stand_in: tuple[str, type[_StandInGrafana]],
+) -> None:
+    url, handler = stand_in
+    done = subprocess.run(
+        [sys.executable, "-m", "farmtrace", "grafana", "provision", "--url", url,
+         "--token", "glsa_cli", "--datasource-url",
+         "postgresql://grafana_reader:secret@db:5432/farmtrace"],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "datasource farmtrace-db created" in done.stdout
+    [created] = [c[3] for c in handler.calls if c[:2] == ("POST", "/api/datasources")]
+    assert created["user"] == "grafana_reader"
+    assert created["secureJsonData"] == {"password": "secret"}
