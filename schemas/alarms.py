@@ -1,6 +1,6 @@
 """API shapes of alarms and recalls."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,6 +25,10 @@ class AlarmPublic(BaseModel):
     acknowledged_by: str | None
     ack_comment: str | None
     batches: list[str] = Field(default_factory=list, description="lots held there now")
+    calibration_due: date | None = None
+    calibration_overdue: bool = Field(
+        default=False, description="the device's calibration has lapsed or was never recorded"
+    )
 
 
 class AcknowledgeCreate(BaseModel):

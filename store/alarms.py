@@ -266,10 +266,14 @@ _ALARM_SELECT = """
 SELECT a.id, a.kind, a.device_id, nullif(a.metric, '') AS metric, a.location,
        l.name AS location_name, a.started_at, a.opened_at, a.peak, a.closed_at,
        a.acknowledged_at, u.username AS acknowledged_by, a.ack_comment,
+       d.last_calibrated + d.calibration_interval_days AS calibration_due,
+       coalesce(d.last_calibrated + d.calibration_interval_days < current_date, true)
+           AS calibration_overdue,
        coalesce((SELECT array_agg(b.lot_code ORDER BY b.lot_code) FROM custody c
                  JOIN batches b ON b.id = c.batch_id
                  WHERE c.location = a.location AND upper_inf(c.during)), '{}') AS batches
 FROM alarms a
+JOIN devices d ON d.device_id = a.device_id
 LEFT JOIN locations l ON l.code = a.location
 LEFT JOIN users u ON u.id = a.acknowledged_by
 """

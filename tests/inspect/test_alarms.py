@@ -99,6 +99,8 @@ def test_an_excursion_alarm_opens_once_is_acknowledged_once_and_closes_once(
 
     [listed] = open_excursions(client, inspector_token)
     assert listed["peak"] == 11.0 and listed["batches"] == [cold_store]
+    # The cold-store probe was calibrated on T0's day: due a year later, not overdue then.
+    assert listed["calibration_due"] == (T0.date().replace(year=T0.year + 1)).isoformat()
     path = f"/api/v1/alarms/{listed['id']}/acknowledge"
     body = {"comment": "冷库门未关严，已关好 door was ajar, closed"}
     assert client.post(path, json=body, headers=bearer(inspector_token)).status_code == 403
