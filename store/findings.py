@@ -68,7 +68,10 @@ def batch_findings(
     times_by_segment: dict[Segment, list[datetime]] = {}
     for segment in segments:
         points = segment_points(conn, segment, metrics)
-        times_by_segment[segment] = sorted({t for series in points.values() for t, _ in series})
+        # Each metric's points come sorted; merging keeps the order without a sort.
+        times_by_segment[segment] = list(
+            heapq.merge(*([time for time, _ in series] for series in points.values()))
+        )
         for metric, series in points.items():
             limits = band_limits(band, metric)
             if limits.low is None and limits.high is None:
