@@ -9,7 +9,20 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
-from api.routes import auth, batches, devices, health, labels, master_data, staff_console
+from api.routes import (
+    alarms,
+    auth,
+    batches,
+    devices,
+    epcis,
+    exports,
+    health,
+    history,
+    inspector_console,
+    labels,
+    master_data,
+    staff_console,
+)
 from api.sessions import SignedCookieSessions
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
@@ -58,7 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices.router,
         batches.router,
         labels.router,
+        history.router,
+        epcis.router,
+        alarms.router,
+        exports.router,
         staff_console.router,
+        inspector_console.router,
     ):
         app.include_router(router)
     return app

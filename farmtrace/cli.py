@@ -7,11 +7,13 @@ from farmtrace.commands_broker import broker
 from farmtrace.commands_db import db
 from farmtrace.commands_demo import demo
 from farmtrace.commands_devices import devices
+from farmtrace.commands_grafana import grafana
 from farmtrace.commands_ingest import ingest
 from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
 from farmtrace.commands_sensors import sensors
 from farmtrace.commands_users import users
+from farmtrace.commands_watch import watch
 from farmtrace.logs import configure_logging
 
 
@@ -32,3 +34,5 @@ main.add_command(seed)
 main.add_command(users)
 main.add_command(api)
 main.add_command(sensors)
+main.add_command(watch)
+main.add_command(grafana)
