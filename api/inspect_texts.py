@@ -4,7 +4,7 @@ template filters its pages use for times and durations (shown in Jinkouhe's time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from api.i18n import MESSAGES
+from api.i18n import add_messages
 from api.pages import environment
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -14,13 +14,8 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "nav_search": ("批次查询", "Batch search"),
     "nav_alarms": ("报警", "Alarms"),
     "nav_audit": ("操作记录", "Audit trail"),
-    "lot_code": ("批次号", "Lot code"),
-    "product": ("产品", "Product"),
-    "producer": ("生产者", "Producer"),
     "received_from": ("收货日期自", "Received from"),
     "received_to": ("至", "to"),
-    "received_at": ("收货时间", "Received"),
-    "verdict": ("冷链结论", "Cold-chain verdict"),
     "any": ("全部", "Any"),
     "search": ("查询", "Search"),
     "verdict_held": ("冷链完好", "Cold chain held"),
@@ -28,8 +23,6 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "verdict_gaps": ("记录缺失", "Gaps in the record"),
     "verdict_no_data": ("无温度记录", "No readings"),
     "verdict_no_profile": ("无储存要求", "No storage profile"),
-    "status": ("状态", "Status"),
-    "quantity": ("数量", "Quantity"),
     "location_now": ("当前位置", "Where now"),
     "recalled": ("已召回", "Recalled"),
     "no_results": ("没有匹配的批次", "No matching batches"),
@@ -48,7 +41,6 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "duration": ("持续", "Duration"),
     "peak": ("峰值", "Peak"),
     "device": ("设备", "Device"),
-    "location": ("地点", "Location"),
     "no_findings": ("未发现超标或记录缺失", "No excursions or gaps"),
     "devices": ("设备与校准", "Devices and calibration"),
     "calibration_due": ("校准到期", "Calibration due"),
@@ -56,11 +48,6 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "calibration_ok": ("校准有效", "Calibrated"),
     "never_calibrated": ("无校准记录", "No calibration on record"),
     "timeline": ("事件记录", "Event timeline"),
-    "correction": ("更正", "Correction"),
-    "custody": ("保管记录", "Custody"),
-    "genealogy": ("批次关系", "Genealogy"),
-    "parents": ("来源批次", "Made from"),
-    "children": ("分出批次", "Split into"),
     "exports": ("导出", "Exports"),
     "open_alarms": ("未关闭的报警", "Open alarms"),
     "alarm_excursion": ("温度超标", "Out of band"),
@@ -78,8 +65,6 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "object": ("对象", "Object"),
     "details": ("详情", "Details"),
     "filter": ("筛选", "Filter"),
-    "time": ("时间", "Time"),
-    "step": ("步骤", "Step"),
     "recall_reason": ("召回原因", "Recall reason"),
     "recall": ("召回", "Recall"),
     "recall_explained": (
@@ -89,7 +74,7 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "json_twin": ("JSON 数据", "As JSON"),
 }
-MESSAGES.update(INSPECT_MESSAGES)
+add_messages(INSPECT_MESSAGES)
 
 
 def localtime(value: datetime | None) -> str:

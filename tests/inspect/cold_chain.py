@@ -4,8 +4,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import psycopg
-from api.lot_codes import new_lot_code
 
+from labels.lot_codes import lot_code_for
 from schemas.batches import BatchCreate, HarvestLotCreate, MoveCreate
 from store.arrivals import Arrival, record_arrivals
 from store.batches import receive_batch
@@ -71,7 +71,7 @@ def new_batch(
             quantity=quantity, unit="kg", location=location, received_at=at,
         ),
         None,
-        new_lot_code,
+        lot_code_for,
     )  # fmt: skip
     conn.commit()
     return batch.lot_code

@@ -7,10 +7,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from api.lot_codes import new_lot_code
 from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator, FormatChecker
 
+from labels.lot_codes import lot_code_for
 from schemas.batches import EventCreate, MergeCreate, SplitChild, SplitCreate
 from store.epcis import epcis_document_for_batch, epcis_document_for_query
 from store.events import record_event
@@ -62,12 +62,12 @@ def story(db: psycopg.Connection) -> dict[str, str]:
         db, lot,
         SplitCreate(children=[SplitChild(quantity=60), SplitChild(quantity=40)],
                     time=T0 + timedelta(hours=3)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     merged = merge_batches(
         db,
         MergeCreate(parents=[children[1].lot_code, other], time=T0 + timedelta(hours=4)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     db.commit()
     add_readings(

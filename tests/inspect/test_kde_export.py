@@ -5,10 +5,10 @@ import io
 from datetime import timedelta
 
 import psycopg
-from api.lot_codes import new_lot_code
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from labels.lot_codes import lot_code_for
 from schemas.batches import EventCreate, SplitChild, SplitCreate
 from store.events import record_event
 from store.genealogy import split_batch
@@ -36,7 +36,7 @@ def history(db: psycopg.Connection) -> tuple[str, str]:
     record_event(db, lot, EventCreate(type="packing", time=T0 + timedelta(hours=1)), None)
     [child] = split_batch(
         db, lot, SplitCreate(children=[SplitChild(quantity=30)], time=T0 + timedelta(hours=2)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     db.commit()
     move(db, child.lot_code, "TRUCK-01", T0 + timedelta(hours=3))

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import psycopg
-from api.lot_codes import new_lot_code
 from fastapi.testclient import TestClient
 
+from labels.lot_codes import lot_code_for
 from schemas.batches import MergeCreate, SplitChild, SplitCreate
 from store.genealogy import merge_batches, split_batch
 from store.users import NewUserSecrets
@@ -22,17 +22,17 @@ def family(db: psycopg.Connection) -> dict[str, list[str]]:
         db, root,
         SplitCreate(children=[SplitChild(quantity=50), SplitChild(quantity=50)],
                     time=T0 + timedelta(hours=1)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     small = split_batch(
         db, packs[1].lot_code,
         SplitCreate(children=[SplitChild(quantity=20), SplitChild(quantity=30)],
                     time=T0 + timedelta(hours=2)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     merged = merge_batches(
         db, MergeCreate(parents=[small[0].lot_code, other], time=T0 + timedelta(hours=3)),
-        None, new_lot_code,
+        None, lot_code_for,
     )  # fmt: skip
     db.commit()
     move(db, packs[0].lot_code, "TRUCK-01", T0 + timedelta(hours=4))
