@@ -51,6 +51,12 @@ def _seconds(delta: timedelta) -> float:
     return delta.total_seconds()
 
 
+# Where the storage profile applies: the product is stored or carried there. In processing
+# rooms it is worked on at the temperatures the step needs (washing water, a drying room at
+# 80 °C), and village points have no instruments; their readings are history, not findings.
+COLD_CHAIN_KINDS = frozenset({"cold_store", "warehouse", "truck"})
+
+
 def batch_findings(
     conn: psycopg.Connection, lot_code: str, now: datetime | None = None
 ) -> tuple[list[Finding], bool]:
@@ -63,7 +69,9 @@ def batch_findings(
     metrics = monitored_metrics(band)
     allowed = timedelta(minutes=band.max_excursion_minutes)
     max_gap = timedelta(minutes=band.max_gap_minutes)
-    segments = custody_segments(conn, batch["id"], now)
+    spans = [s for s in custody_spans(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
+    judged = {span.location for span in spans}
+    segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
     findings: list[Finding] = []
     times_by_segment: dict[Segment, list[datetime]] = {}
     for segment in segments:
@@ -85,7 +93,7 @@ def batch_findings(
                         metric=metric, deviation=round(run.deviation, 3),
                     )
                 )  # fmt: skip
-    for span in custody_spans(conn, batch["id"]):
+    for span in spans:
         start, end = span.start, min(span.end or now, now)
         if start >= end:
             continue

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from store.arrivals import take_arrivals
+from store.devices import add_device
 from store.findings import batch_findings, verdict
 from store.history import temperature_history
 from store.migrations import migrate
@@ -187,3 +188,25 @@ def test_the_api_serves_history_and_findings_to_readers_only(
     assert raw["bucket_seconds"] is None
     truck = raw["series"][1]["points"]
     assert any(p["mean"] is None for p in truck)
+
+
+def test_a_processing_room_is_history_but_not_judged_against_the_storage_band(
+    db: psycopg.Connection,
+) -> None:
+    seed_district(db)
+    db.execute(
+        "INSERT INTO locations (code, name, kind) VALUES ('PC-WASH', '清洗间', 'processing_room')"
+    )
+    db.commit()
+    add_device(db, "WASH-T1", "probe", "PC-WASH", T0 - timedelta(days=1), 60)
+    db.commit()
+    lot = new_batch(db, location="PC-WASH", at=T0)
+    # Two hours of washing at 15 °C: far above gastrodia's 2–5 °C, and meant to be.
+    add_readings(db, "WASH-T1", every_minute(T0, 120, lambda i: 15.0))
+    move(db, lot, "PC-COLD", T0 + timedelta(hours=2))
+    add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(hours=2), 60, lambda i: 3.0))
+    found, any_data = batch_findings(db, lot, now=T0 + timedelta(hours=3))
+    assert found == []
+    assert verdict(found, any_data) == "held"
+    history = temperature_history(db, lot, points=100, now=T0 + timedelta(hours=3))
+    assert {series.device_id for series in history.series} == {"WASH-T1", COLD_DEVICE}
