@@ -20,6 +20,7 @@ import psycopg
 from farmtrace import demo_data
 from farmtrace.demo_batches import default_anchor
 from farmtrace.demo_home import DEFAULT_HOME, DemoHome, DemoState
+from farmtrace.demo_showcase import Showcase, find_showcase, provenance_url, write_label_sheet
 from farmtrace.embedded import (
     EmbeddedMosquitto,
     EmbeddedPostgres,
@@ -36,7 +37,7 @@ DEMO_DATABASE = "farmtrace"
 DEMO_USERS = {"staff": "staff", "inspector": "inspector"}
 # On a first run the simulated fleet replays the demo batches' days at this speed, then
 # carries on in real time.
-BACKFILL_SPEEDUP = 7200.0
+BACKFILL_SPEEDUP = 14400.0
 # The demo's TRUCK-02 leaves with fresh gastrodia on day 1 at 07:00; the simulated truck
 # departs half an hour after its run starts, and its compressor fails 50 minutes later.
 TRUCK_RUN_STARTS_AFTER = timedelta(days=1, hours=6, minutes=30)
@@ -88,7 +89,7 @@ def demo(
     try:
         stack.start()
         stack.announce()
-        stack.watch()
+        stack.keep_running()
     except KeyboardInterrupt:
         click.echo("\nstopping …")
     finally:
@@ -149,6 +150,8 @@ class DemoStack:
                 "--metrics-port",
                 str(free_port()),
             )
+        with step("watcher (alarms, rollups, page summaries)"):
+            self.supervisor.start("watch", "watch")
         with step("web application"):
             self.supervisor.start(
                 "api", "api", "--host", "127.0.0.1", "--port", str(self.state.api_port)
@@ -262,20 +265,49 @@ class DemoStack:
         raise click.ClickException(f"{what} did not become ready in {READY_TIMEOUT_S:.0f} s")
 
     def announce(self) -> None:
+        with step("demo batches' cold-chain records"):
+            showcase = self._wait_for_showcase()
+        assert self.database_url is not None
+        with psycopg.connect(self.database_url) as conn:
+            pages = {
+                lot: provenance_url(conn, self.base_url, lot)
+                for lot in (showcase.held, showcase.excursion)
+                if lot is not None
+            }
+            sheet = write_label_sheet(conn, self.base_url, self.home.labels / "demo-labels.pdf")
         users = self.state.users
-        click.echo(click.style("\nready", fg="green", bold=True))
+        click.echo(click.style("\nready 就绪", fg="green", bold=True))
         click.echo(
-            f"  staff console 员工控制台:      {self.base_url}/staff"
+            f"  staff console 加工中心工作台:  {self.base_url}/staff"
             f"   (staff / {users['staff']['password']})"
         )
         click.echo(
-            f"  inspector console 监管控制台:  {self.base_url}/inspector"
+            f"  inspector console 监管控制台:  {self.base_url}/inspect"
             f"   (inspector / {users['inspector']['password']})"
         )
-        click.echo(f"  logs: {self.home.logs}")
-        click.echo("Ctrl-C stops everything.")
+        if showcase.held:
+            click.echo(f"  cold chain held 冷链完好:      {pages[showcase.held]}")
+        if showcase.excursion:
+            click.echo(f"  compressor failure 冷机故障:  {pages[showcase.excursion]}")
+        click.echo(f"  label sheet 标签 (PDF):        {sheet}")
+        click.echo(f"  logs 日志: {self.home.logs}")
+        click.echo("Ctrl-C stops everything. 按 Ctrl-C 停止。")
 
-    def watch(self) -> None:
+    def _wait_for_showcase(self) -> Showcase:
+        """Wait until the replayed days are stored and judged (both verdicts found)."""
+        assert self.database_url is not None
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            with psycopg.connect(self.database_url) as conn:
+                showcase = find_showcase(conn)
+            if showcase.complete or time.monotonic() > deadline:
+                return showcase
+            assert self.supervisor is not None
+            for child in self.supervisor.failed():
+                raise click.ClickException(f"{child.name} exited; see {child.log}")
+            time.sleep(2)
+
+    def keep_running(self) -> None:
         assert self.supervisor is not None
         while True:
             for child in self.supervisor.failed():
