@@ -9,7 +9,7 @@ from ingest.dead_letters import DeadLetter, refused_message, refused_record
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per message, and frozen init costs more
 class Received:
     """A message as it left paho's network thread; acknowledged only after its commit."""
 
