@@ -172,12 +172,12 @@ class Collector:
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._received += 1
-        self.writer.inbox.put(
-            Received(
-                message.mid,
-                message.qos,
-                message.topic,
-                cast(bytes, message.payload),  # paho hands bytes on receipt
-                self._connection,
-            )
+        received = Received(
+            message.mid,
+            message.qos,
+            message.topic,
+            cast(bytes, message.payload),  # paho hands bytes on receipt
+            self._connection,
         )
+        self.writer.resolve_on_arrival(received)
+        self.writer.inbox.put(received)

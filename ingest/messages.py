@@ -19,6 +19,8 @@ class Received:
     payload: bytes
     # Which broker connection delivered it: an ack on a later connection could hit a reused mid.
     connection: int
+    # Validated on arrival when the device list was loaded; otherwise by the writer.
+    resolution: "Resolution | None" = None
 
 
 @dataclass(frozen=True, slots=True)
