@@ -1,8 +1,9 @@
-"""The writer thread: validates messages, writes them in batches with COPY, then acknowledges.
+"""The writer thread: batches validated messages, writes them with COPY, then acknowledges.
 
 paho's callbacks run on its network thread, which must keep answering the broker; all
-database work happens here instead. The inbox needs no bound of its own: the broker never
-has more than the MQTT 5 receive maximum of unacknowledged messages out to us.
+database work happens here instead, while that thread validates the next messages. The
+inbox needs no bound of its own: the broker never has more than the MQTT 5 receive maximum
+of unacknowledged messages out to us.
 """
 
 import logging
