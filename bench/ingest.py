@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import paho.mqtt.client as mqtt
 import psycopg
@@ -281,6 +281,8 @@ class FarmtraceCollector:
     # Set by --profile: record each collector with py-spy (collapsed stacks, for flame graphs).
     profile_dir: Path | None = None
     live_publishers = LIVE_PUBLISHERS
+    # Every collector process started, so that a failed run leaves none behind.
+    started: ClassVar[list[subprocess.Popen[bytes]]] = []
 
     def __init__(self, broker: PrivateMosquitto, url: str, log: Path) -> None:
         self.log = log
@@ -313,6 +315,7 @@ class FarmtraceCollector:
                 stdout=sink,
                 stderr=sink,
             )
+        self.started.append(self.process)
         deadline = time.monotonic() + 30
         while self.connected_at() is None:
             if time.monotonic() > deadline:
@@ -458,6 +461,10 @@ def main() -> None:
         if not args.only:
             report(results, args)
     finally:
+        for process in FarmtraceCollector.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
         broker.destroy()
         with psycopg.connect(args.server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'.encode())
