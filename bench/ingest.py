@@ -9,6 +9,7 @@ on the given server and a private Mosquitto on loopback, and drops both afterwar
 
 import argparse
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import paho.mqtt.client as mqtt
 import psycopg
@@ -40,6 +41,8 @@ DEVICES = 100
 # Readings start two days ago, one second apart per device: all valid, none repeated.
 START = float(int(time.time()) - 2 * 86_400)
 DONE_TIMEOUT_S = 600.0
+# Publisher processes in the live run (--live-publishers).
+LIVE_PUBLISHERS = 1
 COLLECTOR_CLIENT_ID = f"bench-collector-{uuid.uuid4().hex[:6]}"
 
 
@@ -152,6 +155,43 @@ def publish_all(broker: PrivateMosquitto, payloads: list[tuple[str, bytes]], nam
     return started
 
 
+def _publish_share(
+    broker: PrivateMosquitto, payloads: list[tuple[str, bytes]], name: str, go: Any
+) -> None:
+    publisher = FleetPublisher(broker, name)
+    go.wait()
+    publisher.publish(payloads)
+
+
+def publish_as_fleet(
+    broker: PrivateMosquitto, payloads: list[tuple[str, bytes]], name: str, processes: int
+) -> float:
+    """Publish from several processes, as a fleet of gateways does; return the start time.
+
+    One Python publisher is slower than the collector at one reading per message, so the
+    live figure would measure the publisher.
+    """
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    workers = [
+        context.Process(
+            target=_publish_share,
+            args=(broker, payloads[index::processes], f"bench-{name}-{index}", go),
+        )
+        for index in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(1.0)  # every publisher connected
+    started = time.time()
+    go.set()
+    for worker in workers:
+        worker.join(DONE_TIMEOUT_S)
+        if worker.exitcode != 0:
+            raise RuntimeError(f"publisher {worker.name} failed")
+    return started
+
+
 # (a) ------------------------------------------------------------------------------------
 def raw_copy(url: str, workload: Workload) -> float:
     text = workload.copy_rows()
@@ -240,6 +280,9 @@ def tutorial_backlog(broker: PrivateMosquitto, url: str, workload: Workload) -> 
 class FarmtraceCollector:
     # Set by --profile: record each collector with py-spy (collapsed stacks, for flame graphs).
     profile_dir: Path | None = None
+    live_publishers = LIVE_PUBLISHERS
+    # Every collector process started, so that a failed run leaves none behind.
+    started: ClassVar[list[subprocess.Popen[bytes]]] = []
 
     def __init__(self, broker: PrivateMosquitto, url: str, log: Path) -> None:
         self.log = log
@@ -272,6 +315,7 @@ class FarmtraceCollector:
                 stdout=sink,
                 stderr=sink,
             )
+        self.started.append(self.process)
         deadline = time.monotonic() + 30
         while self.connected_at() is None:
             if time.monotonic() > deadline:
@@ -341,7 +385,7 @@ def farmtrace_live(broker: PrivateMosquitto, url: str, workload: Workload, log: 
     collector = FarmtraceCollector(broker, url, log)
     collector.start()
     payloads = workload.payloads()
-    first_publish = publish_all(broker, payloads, f"d{workload.per_message}")
+    first_publish = publish_as_fleet(broker, payloads, f"d{workload.per_message}", LIVE_PUBLISHERS)
     wait_count(url, workload.readings)
     collector.stop()
     return workload.readings / (collector.last_commit() - first_publish)
@@ -373,10 +417,14 @@ def main() -> None:
         default=20_000,
         help="readings per tutorial run (it is slow)",
     )
+    parser.add_argument(
+        "--live-publishers", type=int, default=LIVE_PUBLISHERS, help="publisher processes in (d)"
+    )
     parser.add_argument("--only", help="run only these steps, e.g. 'c1,c50' (no report)")
     parser.add_argument("--profile", type=Path, help="record collectors with py-spy into DIR")
     args = parser.parse_args()
     FarmtraceCollector.profile_dir = args.profile
+    FarmtraceCollector.live_publishers = args.live_publishers
 
     dbname = f"farmtrace_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(args.server, autocommit=True) as admin:
@@ -413,6 +461,10 @@ def main() -> None:
         if not args.only:
             report(results, args)
     finally:
+        for process in FarmtraceCollector.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
         broker.destroy()
         with psycopg.connect(args.server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'.encode())

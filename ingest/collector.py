@@ -47,6 +47,10 @@ class Collector:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._connection = 0
+        # Plain counters, each written by one thread only; the gauge reads their difference.
+        self._received = 0
+        self._acknowledged = 0
+        metrics.PENDING_MESSAGES.set_function(lambda: self._received - self._acknowledged)
         self._client = self._make_client()
         self.writer = Writer(
             settings.database_url,
@@ -115,7 +119,7 @@ class Collector:
 
     def _acknowledge(self, messages: list[Received]) -> None:
         """Called by the writer after commit; the acks are queued for paho's network thread."""
-        metrics.PENDING_MESSAGES.dec(len(messages))
+        self._acknowledged += len(messages)
         current = self._connection
         # After a reconnect the broker redelivers those messages itself; ours are stale.
         # QoS 0 messages carry no acknowledgement; the subscription grants at most QoS 1.
@@ -167,13 +171,13 @@ class Collector:
         log.warning("broker disconnected", extra={"reason": str(reason_code)})
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        metrics.PENDING_MESSAGES.inc()
-        self.writer.inbox.put(
-            Received(
-                message.mid,
-                message.qos,
-                message.topic,
-                cast(bytes, message.payload),  # paho hands bytes on receipt
-                self._connection,
-            )
+        self._received += 1
+        received = Received(
+            message.mid,
+            message.qos,
+            message.topic,
+            cast(bytes, message.payload),  # paho hands bytes on receipt
+            self._connection,
         )
+        self.writer.resolve_on_arrival(received)
+        self.writer.inbox.put(received)

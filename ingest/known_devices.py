@@ -10,8 +10,13 @@ from store.devices import active_device_ids
 class KnownDevices:
     def __init__(self, refresh_s: float) -> None:
         self.refresh_s = refresh_s
+        # Replaced whole on refresh, so other threads may read it without a lock.
         self.ids: set[str] = set()
         self._loaded_at: float | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded_at is not None
 
     def refresh_if_stale(self, conn: psycopg.Connection) -> None:
         now = time.monotonic()

@@ -9,7 +9,7 @@ from ingest.dead_letters import DeadLetter, refused_message, refused_record
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per message, and frozen init costs more
 class Received:
     """A message as it left paho's network thread; acknowledged only after its commit."""
 
@@ -19,6 +19,8 @@ class Received:
     payload: bytes
     # Which broker connection delivered it: an ack on a later connection could hit a reused mid.
     connection: int
+    # Validated on arrival when the device list was loaded; otherwise by the writer.
+    resolution: "Resolution | None" = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
-"""The writer thread: validates messages, writes them in batches with COPY, then acknowledges.
+"""The writer thread: batches validated messages, writes them with COPY, then acknowledges.
 
 paho's callbacks run on its network thread, which must keep answering the broker; all
-database work happens here instead. The inbox needs no bound of its own: the broker never
-has more than the MQTT 5 receive maximum of unacknowledged messages out to us.
+database work happens here instead, while that thread validates the next messages. The
+inbox needs no bound of its own: the broker never has more than the MQTT 5 receive maximum
+of unacknowledged messages out to us.
 """
 
 import logging
@@ -149,10 +150,29 @@ class Writer(threading.Thread):
             if batch.rows >= policy.max_rows or len(batch.messages) >= policy.max_messages:
                 return batch, False
 
+    def resolve_on_arrival(self, item: Received) -> None:
+        """Validate on paho's thread, so parsing overlaps the writer's wait on PostgreSQL.
+
+        Until the device list is first loaded the writer validates instead: an empty list
+        would refuse every device.
+        """
+        if not self._devices.loaded:
+            return
+        try:
+            item.resolution = resolve_message(
+                item.topic, item.payload, self._devices.ids, time.time(), self._limits
+            )
+        except Exception:  # a bug, not bad input: never let it stop paho's network thread
+            log.exception(
+                "validation failed on arrival; the writer retries", extra={"topic": item.topic}
+            )
+
     def _add(self, batch: Batch, item: Received) -> None:
-        resolution = resolve_message(
-            item.topic, item.payload, self._devices.ids, time.time(), self._limits
-        )
+        resolution = item.resolution
+        if resolution is None:
+            resolution = resolve_message(
+                item.topic, item.payload, self._devices.ids, time.time(), self._limits
+            )
         batch.messages.append(item)
         if resolution.rows:
             batch.copy_parts.append(resolution.copy_rows)
