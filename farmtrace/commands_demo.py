@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 import click
@@ -85,7 +86,7 @@ def demo(
     demo_home.save(state)
     click.echo(f"farmtrace demo — data in {demo_home.root}")
     stack = DemoStack(demo_home, state, database_url, mqtt_url)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack.start()
         stack.announce()
@@ -93,6 +94,9 @@ def demo(
     except KeyboardInterrupt:
         click.echo("\nstopping …")
     finally:
+        # A second Ctrl-C must not cut the shutdown short and leave servers running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         click.echo("stopped")
 
@@ -321,6 +325,11 @@ class DemoStack:
             self.broker.stop()
         if self.postgres:
             self.postgres.stop_quietly()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops the demo as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def fleet_groups() -> dict[str, list[str]]:

@@ -3,10 +3,12 @@
 import json
 import struct
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from ingest.dead_letters import DeadLetter, refused_message, refused_record
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
+from store.arrivals import Arrival
 
 
 @dataclass(slots=True)  # not frozen: one is built per message, and frozen init costs more
@@ -60,7 +62,18 @@ class Resolution:
     copy_rows: bytes = b""
     rows: int = 0
     newest: float | None = None
+    arrival: Arrival | None = None
     dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+def _arrival(device_id: str, times: list[float]) -> Arrival | None:
+    if not times:
+        return None
+    oldest, newest = min(times), max(times)
+    return Arrival(
+        device_id, datetime.fromtimestamp(oldest, UTC), datetime.fromtimestamp(newest, UTC),
+        len(times),
+    )  # fmt: skip
 
 
 def resolve_message(
@@ -91,6 +104,7 @@ def resolve_message(
         copy_rows=b"".join([copy_row(device_id, m, when, v) for when, m, v in resolved]),
         rows=len(resolved),
         newest=max(when for when, _, _ in resolved) if resolved else None,
+        arrival=_arrival(device_id, [when for when, _, _ in resolved]),
     )
     for record in refused:
         resolution.dead_letters.append(

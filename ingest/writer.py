@@ -20,6 +20,7 @@ from ingest import metrics
 from ingest.dead_letters import DeadLetter, write_dead_letters
 from ingest.known_devices import KnownDevices
 from ingest.messages import COPY_SIGNATURE, COPY_TRAILER, Limits, Received, resolve_message
+from store.arrivals import Arrival, record_arrivals
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class Batch:
     copy_parts: list[bytes] = field(default_factory=list)
     rows: int = 0
     newest_times: list[float] = field(default_factory=list)
+    # Per device, the span of its readings in this batch: the reading-arrivals outbox rows.
+    arrivals: dict[str, Arrival] = field(default_factory=dict)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     started: float = 0.0
 
@@ -179,6 +182,10 @@ class Writer(threading.Thread):
             batch.rows += resolution.rows
         if resolution.newest is not None:
             batch.newest_times.append(resolution.newest)
+        if resolution.arrival is not None:
+            arrival = resolution.arrival
+            seen = batch.arrivals.get(arrival.device_id)
+            batch.arrivals[arrival.device_id] = arrival if seen is None else seen.merged(arrival)
         if resolution.dead_letters:
             batch.dead_letters.extend(resolution.dead_letters)
 
@@ -192,6 +199,9 @@ class Writer(threading.Thread):
             try:
                 with conn.transaction(), conn.cursor() as cur:
                     inserted = self._write_readings(conn, cur, batch) if batch.rows else 0
+                    # Alarms and page summaries follow new readings through this outbox; a
+                    # redelivered message adds an arrival too, which costs a recomputation only.
+                    record_arrivals(conn, list(batch.arrivals.values()))
                     new_letters = write_dead_letters(cur, batch.dead_letters)
             except psycopg.OperationalError as error:
                 metrics.FLUSH_ERRORS.inc()

@@ -13,6 +13,15 @@ class Arrival:
     last_time: datetime
     row_count: int
 
+    def merged(self, other: "Arrival") -> "Arrival":
+        """One arrival spanning both (same device)."""
+        return Arrival(
+            self.device_id,
+            min(self.first_time, other.first_time),
+            max(self.last_time, other.last_time),
+            self.row_count + other.row_count,
+        )
+
 
 def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
     """Add arrivals in the caller's transaction, beside the readings they describe."""

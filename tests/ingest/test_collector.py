@@ -3,10 +3,13 @@
 import time
 from collections.abc import Callable
 
+import psycopg
+import pytest
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from schemas.senml import SENML_CONTENT_TYPE
+from store.arrivals import take_arrivals
 from tests.ingest.conftest import (
     CollectorProcess,
     count_rows,
@@ -110,3 +113,30 @@ def test_sigterm_flushes_and_acknowledges_before_exit(
     assert wait_for_rows(clean_database, len(expected) + 1) == len(expected) + 1
     assert successor.metric("farmtrace_ingest_duplicates_total") == 0
     publisher.close()
+
+
+def test_stored_readings_are_announced_in_the_arrivals_outbox(
+    devices: dict[str, str],
+    clean_database: str,
+    mosquitto_factory: Callable[..., PrivateMosquitto],
+    collector_factory: Callable[..., CollectorProcess],
+) -> None:
+    broker = mosquitto_factory()
+    collector = collector_factory(clean_database, broker.url)
+    messages = [senml_message(device_id, 100, 30) for device_id in devices]
+    publisher = Publisher(broker.url, "test-publisher")
+    publisher.publish(messages)
+    publisher.wait_acknowledged()
+    expected = expected_readings(messages)
+    assert wait_for_rows(clean_database, len(expected)) == len(expected)
+
+    with psycopg.connect(clean_database) as conn:
+        arrivals = {arrival.device_id: arrival for arrival in take_arrivals(conn)}
+    assert set(arrivals) == set(devices)
+    for device_id, arrival in arrivals.items():
+        times = [time for device, _, time, _ in expected if device == device_id]
+        assert arrival.row_count == len(times)
+        assert arrival.first_time.timestamp() == pytest.approx(min(times))
+        assert arrival.last_time.timestamp() == pytest.approx(max(times))
+    publisher.close()
+    assert collector.terminate() == 0
