@@ -5,6 +5,7 @@ import click
 from farmtrace.commands_api import api
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
+from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
 from farmtrace.commands_users import users
 from farmtrace.logs import configure_logging
@@ -19,6 +20,7 @@ def main(log_level: str) -> None:
 
 main.add_command(db)
 main.add_command(devices)
+main.add_command(labels_group)
 main.add_command(seed)
 main.add_command(users)
 main.add_command(api)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     mqtt_url: str = "mqtt://localhost:1883"
     public_base_url: str = "http://localhost:8000"
     secret_key: SecretStr | None = None
+    # A TrueType/OpenType font (.ttf/.ttc/.otf) with Chinese glyphs for labels; found in the
+    # system's font folders when unset.
+    label_font: str | None = None
 
     # Readings older than this are dropped by TimescaleDB's retention policy (two years).
     retention_days: int = 730
