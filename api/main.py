@@ -9,7 +9,18 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
-from api.routes import auth, batches, devices, health, master_data, staff_console
+from api.provenance_page import RenderCache
+from api.routes import (
+    auth,
+    batches,
+    devices,
+    health,
+    master_data,
+    resolver,
+    scans,
+    staff_console,
+)
+from api.scan_log import ScanLog
 from api.sessions import SignedCookieSessions
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
@@ -28,9 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
         app.state.pool = pool
+        app.state.scan_log = ScanLog(pool)
+        app.state.scan_log.start()
         try:
             yield
         finally:
+            app.state.scan_log.stop()
             pool.close()
 
     app = FastAPI(
@@ -40,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.render_cache = RenderCache()
     app.add_middleware(
         SignedCookieSessions,
         secret_key=settings.secret_key.get_secret_value(),
@@ -55,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices.router,
         batches.router,
         staff_console.router,
+        scans.router,
+        resolver.router,
     ):
         app.include_router(router)
     return app
