@@ -1,0 +1,120 @@
+"""A batch's findings: excursions out of its storage band and gaps in its record.
+
+Detection itself is pure (store/detection.py); this module reads the custody chain and the
+raw readings behind it. Excursions are judged per device at each location; a gap is custody
+time when no device at the location reported for longer than ``max_gap_minutes`` (a location
+without any installed device is one long gap: GB 31605 asks for continuous records).
+"""
+
+import heapq
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import psycopg
+from psycopg.rows import tuple_row
+
+from schemas.history import Band, Finding, Verdict
+from store.batches import batch_row, rows
+from store.detection import BandLimits, Point, excursions, silences
+from store.history import Segment, custody_segments, custody_spans, monitored_metrics, storage_band
+
+
+def band_limits(band: Band, metric: str) -> BandLimits:
+    if metric == "hum":
+        return BandLimits(None, band.humidity_max)
+    return BandLimits(band.temp_min, band.temp_max)
+
+
+def has_limits(band: Band) -> bool:
+    return any(v is not None for v in (band.temp_min, band.temp_max, band.humidity_max))
+
+
+def segment_points(
+    conn: psycopg.Connection, segment: Segment, metrics: list[str]
+) -> dict[str, list[Point]]:
+    found = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "SELECT metric, time, value FROM readings WHERE device_id = %s AND metric = ANY(%s)"
+            " AND time >= %s AND time < %s ORDER BY metric, time",
+            (segment.device_id, metrics, segment.start, segment.end),
+        )
+        .fetchall()
+    )
+    points: dict[str, list[Point]] = {metric: [] for metric in metrics}
+    for metric, time, value in found:
+        points[metric].append((time, value))
+    return points
+
+
+def _seconds(delta: timedelta) -> float:
+    return delta.total_seconds()
+
+
+def batch_findings(
+    conn: psycopg.Connection, lot_code: str, now: datetime | None = None
+) -> tuple[list[Finding], bool]:
+    """The findings in time order, and whether any reading was recorded during custody."""
+    batch = batch_row(conn, lot_code)
+    now = now or rows(conn, "SELECT now() AS now")[0]["now"]
+    band = storage_band(conn, batch["product"])
+    if not has_limits(band):
+        return [], False
+    metrics = monitored_metrics(band)
+    allowed = timedelta(minutes=band.max_excursion_minutes)
+    max_gap = timedelta(minutes=band.max_gap_minutes)
+    segments = custody_segments(conn, batch["id"], now)
+    findings: list[Finding] = []
+    times_by_segment: dict[Segment, list[datetime]] = {}
+    for segment in segments:
+        points = segment_points(conn, segment, metrics)
+        times_by_segment[segment] = sorted({t for series in points.values() for t, _ in series})
+        for metric, series in points.items():
+            limits = band_limits(band, metric)
+            if limits.low is None and limits.high is None:
+                continue
+            for run in excursions(series, limits, allowed, max_gap):
+                findings.append(
+                    Finding(
+                        kind="excursion", start=run.start, end=run.end,
+                        duration_s=_seconds(run.duration), peak=run.peak,
+                        location=segment.location, device_id=segment.device_id,
+                        metric=metric, deviation=round(run.deviation, 3),
+                    )
+                )  # fmt: skip
+    for span in custody_spans(conn, batch["id"]):
+        start, end = span.start, min(span.end or now, now)
+        if start >= end:
+            continue
+        here = [s for s in segments if s.location == span.location and s.start < end]
+        devices = sorted({s.device_id for s in here})
+        times: Iterator[datetime] = heapq.merge(*(times_by_segment[s] for s in here))
+        for silence in silences(times, start, end, max_gap):
+            findings.append(
+                Finding(
+                    kind="gap", start=silence.start, end=silence.end,
+                    duration_s=_seconds(silence.duration), peak=None, location=span.location,
+                    device_id=devices[0] if len(devices) == 1 else None,
+                )
+            )  # fmt: skip
+    any_data = any(times_by_segment.values())
+    return sorted(findings, key=lambda f: (f.start, f.kind)), any_data
+
+
+def verdict(findings: list[Finding], any_data: bool, monitored: bool = True) -> Verdict:
+    """One word for the whole record: excursions outweigh gaps; no reading at all is no_data."""
+    if not monitored:
+        return "no_profile"
+    if not any_data:
+        return "no_data"
+    if any(f.kind == "excursion" for f in findings):
+        return "excursions"
+    if findings:
+        return "gaps"
+    return "held"
+
+
+def batch_verdict(conn: psycopg.Connection, lot_code: str) -> Verdict:
+    batch = batch_row(conn, lot_code)
+    found, any_data = batch_findings(conn, lot_code)
+    return verdict(found, any_data, has_limits(storage_band(conn, batch["product"])))

@@ -1,0 +1,301 @@
+"""A batch's temperature (and humidity) history across its whole custody chain.
+
+The history is the readings of every device installed where the batch was, while it was
+there: custody intervals × device installations × readings. For display it is downsampled to
+at most N buckets (min, max, mean each) on a fixed grid, from the hourly or five-minute
+rollups where the bucket width is a multiple of theirs, and from raw readings with
+``date_bin`` otherwise and at the partial buckets at either end of an interval. A bucket
+without readings is a null point, so a silence stays visible as a gap.
+
+Sources: on TimescaleDB the ``readings_5m``/``readings_1h`` continuous aggregates (real-time:
+recent rows are included, but rows arriving late into an already materialised range are not
+seen until the aggregate is refreshed by its policy or ``CALL refresh_continuous_aggregate``);
+on plain PostgreSQL the ``reading_hours`` table (store/rollups.py), with the hours that
+pending arrivals touch read raw, so late data shows at once there.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.types.multirange import Multirange
+from psycopg.types.range import Range
+
+from schemas.history import Band, CustodySpan, HistoryPoint, HistorySeries, TemperatureHistory
+from schemas.metrics import METRICS
+from store.batches import batch_row, rows
+from store.db import has_timescaledb
+from store.rollups import ROLLUP_ORIGIN
+
+# Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
+# so wide buckets come from hourly rollups.
+BUCKET_WIDTHS_S = (
+    60, 120, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400,
+    2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400,
+)  # fmt: skip
+DEFAULT_POINTS = 500
+MAX_POINTS = 5000
+# Raw readings on request are capped: a year of one-minute readings would be 30 MB of JSON.
+MAX_RAW_POINTS = 100_000
+# Consecutive raw readings further apart than this many reporting intervals are a gap (a
+# little slack: devices on a timer drift by seconds).
+RAW_GAP_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One device at one custody location, over the overlap of custody and installation."""
+
+    location: str
+    location_name: str
+    device_id: str
+    start: datetime
+    end: datetime
+    reporting_interval_s: int
+    calibration_due: date | None
+
+
+def storage_band(conn: psycopg.Connection, product: str) -> Band:
+    found = rows(
+        conn,
+        "SELECT temp_min, temp_max, humidity_max, max_excursion_minutes, max_gap_minutes"
+        " FROM products WHERE code = %s",
+        (product,),
+    )
+    return Band(**found[0])
+
+
+def monitored_metrics(band: Band) -> list[str]:
+    """Temperature always has a history; humidity where the profile limits it."""
+    return ["temp", "hum"] if band.humidity_max is not None else ["temp"]
+
+
+def calibration_overdue(due: date | None, today: date) -> bool:
+    """No calibration on record counts as overdue: GB 31605 asks for calibration records."""
+    return due is None or due < today
+
+
+def custody_spans(conn: psycopg.Connection, batch_id: int) -> list[CustodySpan]:
+    found = rows(
+        conn,
+        "SELECT c.location, l.name AS location_name, l.kind, lower(c.during) AS start,"
+        " upper(c.during) AS end FROM custody c JOIN locations l ON l.code = c.location"
+        " WHERE c.batch_id = %s ORDER BY lower(c.during)",
+        (batch_id,),
+    )
+    return [CustodySpan(**row) for row in found]
+
+
+def custody_segments(conn: psycopg.Connection, batch_id: int, now: datetime) -> list[Segment]:
+    """Every (custody interval × installation) overlap up to now, in time order."""
+    found = rows(
+        conn,
+        "SELECT c.location, l.name AS location_name, i.device_id,"
+        " lower(c.during * i.during) AS start,"
+        " least(coalesce(upper(c.during * i.during), %(now)s), %(now)s) AS end,"
+        " d.reporting_interval_s,"
+        " d.last_calibrated + d.calibration_interval_days AS calibration_due"
+        " FROM custody c JOIN locations l ON l.code = c.location"
+        " JOIN device_installations i ON i.location = c.location AND i.during && c.during"
+        " JOIN devices d ON d.device_id = i.device_id"
+        " WHERE c.batch_id = %(batch)s AND lower(c.during * i.during) < %(now)s"
+        " ORDER BY 4, i.device_id",
+        {"batch": batch_id, "now": now},
+    )
+    return [Segment(**row) for row in found]
+
+
+def choose_bucket_width(segments: list[Segment], points: int) -> int:
+    """The narrowest offered width (not below any device's reporting interval, where every
+    bucket would hold a reading) that keeps all segments within ``points`` buckets."""
+    floor_s = max((s.reporting_interval_s for s in segments), default=60)
+    for width in BUCKET_WIDTHS_S:
+        if width < floor_s:
+            continue
+        needed = sum(int((s.end - s.start).total_seconds() // width) + 2 for s in segments)
+        if needed <= points:
+            return width
+    return BUCKET_WIDTHS_S[-1]
+
+
+def _floor(time: datetime, width_s: int) -> datetime:
+    offset = (time - ROLLUP_ORIGIN).total_seconds()
+    return ROLLUP_ORIGIN + timedelta(seconds=(offset // width_s) * width_s)
+
+
+def _ceil(time: datetime, width_s: int) -> datetime:
+    floor = _floor(time, width_s)
+    return floor if floor == time else floor + timedelta(seconds=width_s)
+
+
+def _rollup(width_s: int, timescale: bool) -> tuple[str, int] | None:
+    """Which stored rollup a width can be built from, with its grain; None means raw.
+
+    On plain PostgreSQL ``readings_5m`` is a view over raw readings that cannot use the time
+    index, so five-minute widths read raw readings there instead.
+    """
+    if width_s % 3600 == 0:
+        return ("readings_1h" if timescale else "reading_hours", 3600)
+    if timescale and width_s % 300 == 0:
+        return ("readings_5m", 300)
+    return None
+
+
+def _merge(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for low, high in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _stale_hours(
+    conn: psycopg.Connection, segment: Segment, low: datetime, high: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Hours that pending arrivals touch: the stored rollup may not include them yet."""
+    found = rows(
+        conn,
+        "SELECT first_time, last_time FROM reading_arrivals"
+        " WHERE device_id = %s AND last_time >= %s AND first_time < %s",
+        (segment.device_id, low, high),
+    )
+    return [
+        (_floor(row["first_time"], 3600), _floor(row["last_time"], 3600) + timedelta(hours=1))
+        for row in found
+    ]
+
+
+_BUCKETS_FROM_ROLLUP = """
+SELECT date_bin(%(width)s, bucket, %(origin)s) AS b, min, max, avg * count AS total, count
+FROM {rollup}
+WHERE device_id = %(device)s AND metric = %(metric)s
+  AND bucket >= %(inner_low)s AND bucket < %(inner_high)s
+  AND NOT (%(raw)s::tstzmultirange @> bucket)
+UNION ALL
+"""
+_BUCKETS_FROM_RAW = """
+SELECT date_bin(%(width)s, r.time, %(origin)s) AS b, r.value, r.value, r.value, 1
+FROM unnest(%(raw_low)s::timestamptz[], %(raw_high)s::timestamptz[]) AS span(low, high)
+JOIN LATERAL (
+    SELECT time, value FROM readings
+    WHERE device_id = %(device)s AND metric = %(metric)s AND time >= span.low AND time < span.high
+) r ON true
+"""
+
+
+def bucketed(
+    conn: psycopg.Connection, segment: Segment, metric: str, width_s: int, timescale: bool
+) -> list[HistoryPoint]:
+    """The segment's readings in ``width_s`` buckets on the global grid, gaps as nulls."""
+    low, high = segment.start, segment.end
+    rollup = _rollup(width_s, timescale)
+    raw: list[tuple[datetime, datetime]] = [(low, high)]
+    params: dict[str, Any] = {
+        "width": timedelta(seconds=width_s), "origin": ROLLUP_ORIGIN,
+        "device": segment.device_id, "metric": metric,
+    }  # fmt: skip
+    sql = _BUCKETS_FROM_RAW
+    if rollup is not None:
+        name, grain = rollup
+        inner_low, inner_high = _ceil(low, grain), _floor(high, grain)
+        if inner_low < inner_high:
+            raw = [(low, inner_low), (inner_high, high)]
+            if not timescale:
+                raw += [
+                    (max(a, inner_low), min(b, inner_high))
+                    for a, b in _stale_hours(conn, segment, inner_low, inner_high)
+                ]
+            raw = _merge(raw)
+            params |= {
+                "inner_low": inner_low, "inner_high": inner_high,
+                "raw": Multirange([Range(a, b, "[)") for a, b in raw]),
+            }  # fmt: skip
+            sql = _BUCKETS_FROM_ROLLUP.format(rollup=name) + _BUCKETS_FROM_RAW
+    params |= {"raw_low": [a for a, _ in raw], "raw_high": [b for _, b in raw]}
+    found = rows(
+        conn,
+        "SELECT b AS time, min(min) AS min, max(max) AS max, sum(total) / sum(count) AS mean,"
+        f" sum(count)::int AS count FROM ({sql}) AS parts(b, min, max, total, count)"
+        " GROUP BY b ORDER BY b",
+        params,
+    )
+    by_time = {row["time"]: row for row in found}
+    points = []
+    bucket = _floor(low, width_s)
+    step = timedelta(seconds=width_s)
+    while bucket < high:
+        row = by_time.get(bucket)
+        points.append(HistoryPoint(**row) if row else HistoryPoint(
+            time=bucket, min=None, max=None, mean=None, count=0
+        ))  # fmt: skip
+        bucket += step
+    return points
+
+
+def raw_points(conn: psycopg.Connection, segment: Segment, metric: str) -> list[HistoryPoint]:
+    """The segment's readings as stored, with a null point wherever the device fell silent."""
+    found = rows(
+        conn,
+        "SELECT time, value FROM readings WHERE device_id = %s AND metric = %s"
+        " AND time >= %s AND time < %s ORDER BY time LIMIT %s",
+        (segment.device_id, metric, segment.start, segment.end, MAX_RAW_POINTS),
+    )
+    allowed = timedelta(seconds=segment.reporting_interval_s * RAW_GAP_FACTOR)
+    points: list[HistoryPoint] = []
+    previous = segment.start
+    for row in found:
+        if row["time"] - previous > allowed:
+            points.append(HistoryPoint(time=previous, min=None, max=None, mean=None, count=0))
+        value = row["value"]
+        points.append(HistoryPoint(time=row["time"], min=value, max=value, mean=value, count=1))
+        previous = row["time"]
+    if segment.end - previous > allowed:
+        points.append(HistoryPoint(time=previous, min=None, max=None, mean=None, count=0))
+    return points
+
+
+def temperature_history(
+    conn: psycopg.Connection,
+    lot_code: str,
+    points: int = DEFAULT_POINTS,
+    raw: bool = False,
+    now: datetime | None = None,
+) -> TemperatureHistory:
+    """The batch's history: raw on request, otherwise at most ``points`` buckets per metric."""
+    batch = batch_row(conn, lot_code)
+    now = now or rows(conn, "SELECT now() AS now")[0]["now"]
+    band = storage_band(conn, batch["product"])
+    segments = custody_segments(conn, batch["id"], now)
+    timescale = has_timescaledb(conn)
+    width = None if raw else choose_bucket_width(segments, max(1, min(points, MAX_POINTS)))
+    today = now.date()
+    series = []
+    for metric in monitored_metrics(band):
+        for segment in segments:
+            series.append(
+                HistorySeries(
+                    location=segment.location,
+                    location_name=segment.location_name,
+                    device_id=segment.device_id,
+                    metric=metric,
+                    unit=METRICS[metric].unit or "",
+                    start=segment.start,
+                    end=segment.end,
+                    reporting_interval_s=segment.reporting_interval_s,
+                    calibration_due=segment.calibration_due,
+                    calibration_overdue=calibration_overdue(segment.calibration_due, today),
+                    points=raw_points(conn, segment, metric)
+                    if width is None
+                    else bucketed(conn, segment, metric, width, timescale),
+                )
+            )
+    return TemperatureHistory(
+        lot_code=batch["lot_code"],
+        band=band,
+        bucket_seconds=width,
+        custody=custody_spans(conn, batch["id"]),
+        series=series,
+    )
