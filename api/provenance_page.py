@@ -87,7 +87,9 @@ def _band(cold_chain: ColdChain) -> str:
         return f"{low:g} ~ {high:g} °C"
     if high is not None:
         return f"≤ {high:g} °C"
-    return f"≥ {low:g} °C"
+    if low is not None:
+        return f"≥ {low:g} °C"
+    return ""
 
 
 def _harvest_dates(summary: ProvenanceSummary) -> str | None:

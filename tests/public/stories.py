@@ -13,7 +13,11 @@ def packed_batch(client: TestClient, token: str, **receive_options: Any) -> dict
     """A batch of fresh gastrodia received, cleaned, tested, packed and moved to cold store."""
     seed_master_data(client, token)
     batch = receive(client, token, **receive_options)
-    lot = batch["lot_code"]
+    process_and_pack(client, token, batch["lot_code"])
+    return batch
+
+
+def process_and_pack(client: TestClient, token: str, lot: str) -> None:
     steps = [
         {"type": "cleaning", "time": "2026-05-06T09:15:00+08:00",
          "data": {"notes": "清水冲洗去泥"}},
@@ -30,4 +34,3 @@ def packed_batch(client: TestClient, token: str, **receive_options: Any) -> dict
         client, token, f"/api/v1/batches/{lot}/moves",
         {"location": "PC-COLD", "time": "2026-05-06T15:30:00+08:00"},
     )  # fmt: skip
-    return batch
