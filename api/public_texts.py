@@ -53,7 +53,7 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "peak": ("峰值", "peak"),
     "findings": ("异常记录", "Findings"),
     "chart": ("温度曲线", "Temperature chart"),
-    "chart_gap": ("虚线处为记录中断", "breaks in the line are gaps in the record"),
+    "chart_gap": ("曲线断开处为记录中断", "breaks in the line are gaps in the record"),
     "not_found_title": ("未找到该批次", "We could not find this batch"),
     "not_found_text": (
         "请核对包装上的二维码或批次号。如有疑问，请联系销售商。",

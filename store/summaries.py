@@ -18,6 +18,7 @@ from store.arrivals import Arrival
 from store.batches import normalize_lot, rows
 from store.genealogy import descendant_ids
 from store.provenance import compute_summary
+from store.rollups import refresh_hours
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,10 @@ def refresh_summaries_for_arrivals(
     the readings' own times); returns the batch ids recomputed.
 
     Batches derived from those (a pack split off a batch after the readings) show their
-    parents' cold chain, so they are recomputed as well.
+    parents' cold chain, so they are recomputed as well. The hourly rollups the history reads
+    are brought up to date first (idempotent, so a watcher that already did is not harmed).
     """
+    refresh_hours(conn, arrivals)
     batch_ids = batches_for_arrivals(conn, arrivals)
     if not batch_ids:
         return []

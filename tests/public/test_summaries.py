@@ -1,0 +1,96 @@
+"""Summaries follow new readings through the arrivals outbox, and only where they belong."""
+
+from datetime import timedelta
+
+import psycopg
+from fastapi.testclient import TestClient
+
+from store.arrivals import take_arrivals
+from store.summaries import refresh_summaries_for_arrivals, summary_head
+from tests.inspect.cold_chain import (
+    COLD_DEVICE,
+    T0,
+    TRUCK_DEVICE,
+    add_readings,
+    every_minute,
+    new_batch,
+    seed_district,
+)
+
+HTML = {"Accept": "text/html"}
+
+
+def _pending_arrivals(db: psycopg.Connection) -> list:
+    with db.transaction():
+        return take_arrivals(db)
+
+
+def test_new_readings_update_the_page_once_their_arrivals_are_processed(
+    client: TestClient, db: psycopg.Connection
+) -> None:
+    seed_district(db)
+    lot = new_batch(db)
+    add_readings(db, COLD_DEVICE, every_minute(T0, 60, lambda i: 3.0))
+    refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    db.commit()
+    before = client.get(f"/l/{lot}", headers=HTML)
+    assert "3.0 ~ 3.0 °C" in before.text
+    assert "温度超标" not in before.text
+
+    warm = every_minute(T0 + timedelta(hours=1), 45, lambda i: 8.5)
+    add_readings(db, COLD_DEVICE, warm)
+    unchanged = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
+    assert unchanged.status_code == 304, "readings alone do not touch the summary"
+
+    refreshed = refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    db.commit()
+    assert refreshed == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
+    after = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert "3.0 ~ 8.5 °C" in after.text
+    assert "温度超标" in after.text and "峰值 8.5 °C" in after.text
+
+
+def test_arrivals_elsewhere_leave_a_batch_alone(db: psycopg.Connection) -> None:
+    seed_district(db)
+    new_batch(db)
+    add_readings(db, TRUCK_DEVICE, every_minute(T0, 30, lambda i: 4.0))
+    assert refresh_summaries_for_arrivals(db, _pending_arrivals(db)) == []
+
+
+def test_late_readings_reach_the_batch_that_was_there_at_their_time(
+    db: psycopg.Connection,
+) -> None:
+    seed_district(db)
+    earlier = new_batch(db, at=T0)
+    db.execute(
+        "UPDATE custody SET during = tstzrange(lower(during), %s)"
+        " WHERE batch_id = (SELECT id FROM batches WHERE lot_code = %s)",
+        (T0 + timedelta(hours=2), earlier),
+    )
+    later = new_batch(db, at=T0 + timedelta(hours=3))
+    db.commit()
+    # A gateway flushes its spool hours late: readings from the first batch's time.
+    add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(minutes=30), 30, lambda i: 3.0))
+    refreshed = refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    heads = {lot: summary_head(db, lot) for lot in (earlier, later)}
+    assert refreshed == [heads[earlier].batch_id]  # type: ignore[union-attr]
+
+
+def test_an_event_marks_the_summary_stale_in_the_same_transaction(
+    db: psycopg.Connection,
+) -> None:
+    seed_district(db)
+    lot = new_batch(db)
+    db.execute("UPDATE batch_summaries SET stale = false")
+    db.commit()
+    assert not summary_head(db, lot).stale  # type: ignore[union-attr]
+    db.execute(
+        "INSERT INTO events (event_id, batch_id, type, business_step, time)"
+        " SELECT gen_random_uuid(), id, 'cleaning', 'other', now() FROM batches"
+        " WHERE lot_code = %s",
+        (lot,),
+    )
+    assert summary_head(db, lot).stale  # type: ignore[union-attr]
+    db.rollback()
+    assert not summary_head(db, lot).stale  # type: ignore[union-attr]
