@@ -32,9 +32,9 @@ from api.provenance_page import (
     render_message,
     render_page,
 )
-from api.traceability import traceability_document
 from labels.digital_link import InvalidLink, build_digital_link, parse_digital_link
 from schemas.settings import Settings
+from store.epcis import epcis_document_for_batch
 from store.summaries import SummaryHead, fresh_head, load_summary
 
 router = APIRouter(tags=["resolver"])
@@ -147,12 +147,7 @@ def _resolve(
             linkset_document(anchor, page_url), media_type=LINKSET_TYPE, headers=headers
         )
     if representation is Representation.TRACEABILITY:
-        document = traceability_document(conn, head.lot_code, settings.public_base_url)
-        if document is None:
-            raise NotFound(
-                "no EPCIS document here yet; available: "
-                + ", ".join(t for t in OFFERED_LINK_TYPES if t != "gs1:traceability")
-            )
+        document = epcis_document_for_batch(conn, head.lot_code, settings.public_base_url)
         return JSONResponse(document, media_type=JSONLD_TYPE, headers=headers)
     return _cached_representation(request, conn, settings, head, representation, language, headers)
 

@@ -140,3 +140,17 @@ def test_the_resolver_describes_itself(client: TestClient) -> None:
     assert description["resolverRoot"] == "https://trace.example.cn"
     assert description["supportedPrimaryKeys"] == ["01"]
     assert description["supportedLinkType"][0]["prefix"] == "gs1:"
+
+
+def test_traceability_link_type_gives_the_batchs_epcis_document(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    answer = client.get(f"/01/{GTIN}/10/{lot}?linkType=gs1:traceability")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(JSONLD)
+    document = answer.json()
+    assert document["type"] == "EPCISDocument"
+    events = document["epcisBody"]["eventList"]
+    assert any(event.get("bizStep", "").endswith("packing") for event in events)
+    assert lot in json.dumps(document)
