@@ -24,6 +24,7 @@ from api.routes import (
 )
 from api.scan_log import ScanLog
 from api.sessions import SignedCookieSessions
+from api.summary_heads import SummaryHeads, SummaryListener
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
 
@@ -43,9 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = pool
         app.state.scan_log = ScanLog(pool)
         app.state.scan_log.start()
+        listener = SummaryListener(settings.database_url, app.state.summary_heads)
+        listener.start()
         try:
             yield
         finally:
+            listener.stop()
             app.state.scan_log.stop()
             pool.close()
 
@@ -57,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.render_cache = RenderCache()
+    app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.add_middleware(
         SignedCookieSessions,
         secret_key=settings.secret_key.get_secret_value(),

@@ -44,18 +44,18 @@ class RenderCache:
         self._size = size
         self._lock = threading.Lock()
 
-    def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+    def get(self, key: tuple[object, ...]) -> bytes | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
-                return found
-        body = render()
+            return found
+
+    def put(self, key: tuple[object, ...], body: bytes) -> None:
         with self._lock:
             self._entries[key] = body
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return body
 
 
 def etag_for(version: int, language: Language, representation: str) -> str:

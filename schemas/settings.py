@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # they revalidate; a recall therefore shows within about max-age everywhere.
     public_max_age_s: int = 30
     public_stale_while_revalidate_s: int = 300
+    # API processes keep summary versions in memory, dropped on every change announced by the
+    # database; this bounds how long one may outlive a change if an announcement were missed.
+    public_head_ttl_s: float = 10.0
 
     # Readings older than this are dropped by TimescaleDB's retention policy (two years).
     retention_days: int = 730

@@ -6,13 +6,17 @@ conditional request is answered 304 after one small query and without rendering.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import psycopg
 from fastapi import APIRouter, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from psycopg_pool import ConnectionPool
 
-from api.deps import AppSettings, Connection
+from api.deps import AppSettings
 from api.errors import BadRequest, NotFound
 from api.i18n import HTML_LANG, Language, choose_public_language
 from api.link_types import (
@@ -32,12 +36,15 @@ from api.provenance_page import (
     render_message,
     render_page,
 )
+from api.summary_heads import SummaryHeads
 from labels.digital_link import InvalidLink, build_digital_link, parse_digital_link
 from schemas.settings import Settings
+from store.batches import normalize_lot
 from store.epcis import epcis_document_for_batch
 from store.summaries import SummaryHead, fresh_head, load_summary
 
 router = APIRouter(tags=["resolver"])
+T = TypeVar("T")
 LotSegment = Annotated[str, Path(description="the batch's lot code")]
 # GS1 AI (17) expiry date: YYMMDD, where DD = 00 means the end of the month.
 _EXPIRY = re.compile(r"[0-9]{6}")
@@ -67,9 +74,7 @@ def _friendly(request: Request, status: int, title: str, text: str, lot: str | N
 
 
 @router.api_route("/01/{rest:path}", methods=["GET", "HEAD"], summary="GS1 Digital Link")
-def resolve_digital_link(
-    rest: str, request: Request, conn: Connection, settings: AppSettings
-) -> Response:
+async def resolve_digital_link(rest: str, request: Request) -> Response:
     """`/01/{gtin}/10/{lot}[/21/{serial}]`, optionally `?17=YYMMDD` and `?linkType=`."""
     try:
         link = parse_digital_link(request.url.path)
@@ -80,13 +85,11 @@ def resolve_digital_link(
         raise BadRequest(str(getattr(error, "message", error))) from error
     if link.lot_code is None:
         raise NotFound("this resolver answers for lots: /01/{gtin}/10/{lot}")
-    return _resolve(request, conn, settings, link.lot_code, link.gtin, link.serial)
+    return await _resolve(request, link.lot_code, link.gtin, link.serial)
 
 
 @router.api_route("/l/{lot}", methods=["GET", "HEAD"], summary="Short form for lots without GTIN")
-def resolve_lot(
-    lot: LotSegment, request: Request, conn: Connection, settings: AppSettings
-) -> Response:
+async def resolve_lot(lot: LotSegment, request: Request) -> Response:
     try:
         link = parse_digital_link(request.url.path)
     except InvalidLink as error:
@@ -94,7 +97,7 @@ def resolve_lot(
             return _friendly(request, 400, "bad_link_title", "bad_link_text", None)
         raise BadRequest(str(error)) from error
     assert link.lot_code is not None
-    return _resolve(request, conn, settings, link.lot_code, None, None)
+    return await _resolve(request, link.lot_code, None, None)
 
 
 def _page_url(settings: Settings, head: SummaryHead) -> str:
@@ -109,29 +112,42 @@ def _etag_matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def _resolve(
-    request: Request,
-    conn: Connection,
-    settings: Settings,
-    lot_code: str,
-    gtin: str | None,
-    serial: str | None,
+def _with_connection(pool: ConnectionPool, work: Callable[[psycopg.Connection], T]) -> T:
+    """Run store work on a pooled connection in autocommit, as the API's routes do."""
+    with pool.connection() as conn:
+        conn.autocommit = True
+        return work(conn)
+
+
+def _read_head(pool: ConnectionPool, heads: SummaryHeads, lot_code: str) -> SummaryHead | None:
+    generation = heads.generation
+    head = _with_connection(pool, lambda conn: fresh_head(conn, lot_code))
+    if head is not None:
+        heads.put(lot_code, head, generation)
+    return head
+
+
+async def _resolve(
+    request: Request, lot_code: str, gtin: str | None, serial: str | None
 ) -> Response:
+    """Everything the hot path needs is in memory; the database is asked only on a miss."""
+    state = request.app.state
+    settings: Settings = state.settings
     try:
         representation = choose_representation(request)
     except UnsupportedLinkType as error:
         raise NotFound(str(error)) from error
     language = choose_public_language(request)
-    head = fresh_head(conn, lot_code)
+    lot_code = normalize_lot(lot_code)
+    heads: SummaryHeads = state.summary_heads
+    head = heads.get(lot_code) or await run_in_threadpool(_read_head, state.pool, heads, lot_code)
     if head is None or (gtin is not None and head.gtin != gtin):
         if representation is Representation.PAGE and _wants_html(request):
             return _friendly(request, 404, "not_found_title", "not_found_text", lot_code)
         raise NotFound(
             f"no batch with lot code {lot_code!r}" + (f" for GTIN {gtin}" if gtin else "")
         )
-    request.app.state.scan_log.add(
-        head.lot_code, serial, language, request.headers.get("user-agent")
-    )
+    state.scan_log.add(head.lot_code, serial, language, request.headers.get("user-agent"))
     page_url = _page_url(settings, head)
     headers = {
         "Link": link_header(page_url),
@@ -140,27 +156,28 @@ def _resolve(
         "Access-Control-Expose-Headers": "Link, ETag",
     }
     if representation is Representation.LINKSET:
-        anchor = str(request.url.replace(query="")).replace(
-            f"{request.url.scheme}://{request.url.netloc}", settings.public_base_url.rstrip("/")
-        )
+        anchor = settings.public_base_url.rstrip("/") + request.url.path
         return JSONResponse(
             linkset_document(anchor, page_url), media_type=LINKSET_TYPE, headers=headers
         )
     if representation is Representation.TRACEABILITY:
-        document = epcis_document_for_batch(conn, head.lot_code, settings.public_base_url)
+        document = await run_in_threadpool(
+            _with_connection, state.pool,
+            lambda conn: epcis_document_for_batch(conn, head.lot_code, settings.public_base_url),
+        )  # fmt: skip
         return JSONResponse(document, media_type=JSONLD_TYPE, headers=headers)
-    return _cached_representation(request, conn, settings, head, representation, language, headers)
+    return await _cached_representation(request, head, representation, language, headers)
 
 
-def _cached_representation(
+async def _cached_representation(
     request: Request,
-    conn: Connection,
-    settings: Settings,
     head: SummaryHead,
     representation: Representation,
     language: Language,
     headers: dict[str, str],
 ) -> Response:
+    state = request.app.state
+    settings: Settings = state.settings
     page = representation is Representation.PAGE
     tag_language: Any = language if page else "mul"
     etag = etag_for(head.version, tag_language, representation.value)
@@ -174,14 +191,18 @@ def _cached_representation(
         headers["Content-Language"] = HTML_LANG[language]
     if _etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
-    cache: RenderCache = request.app.state.render_cache
-    page_url = _page_url(settings, head)
+    cache: RenderCache = state.render_cache
+    key = (head.batch_id, head.version, tag_language, representation)
+    body = cache.get(key)
+    if body is None:
+        page_url = _page_url(settings, head)
 
-    def render() -> bytes:
-        _, summary = load_summary(conn, head.batch_id)
-        return render_page(summary, language) if page else render_jsonld(summary, page_url)
+        def render(conn: psycopg.Connection) -> bytes:
+            _, summary = load_summary(conn, head.batch_id)
+            return render_page(summary, language) if page else render_jsonld(summary, page_url)
 
-    body = cache.get_or_render((head.batch_id, head.version, tag_language, representation), render)
+        body = await run_in_threadpool(_with_connection, state.pool, render)
+        cache.put(key, body)
     media_type = "text/html; charset=utf-8" if page else JSONLD_TYPE
     return Response(body, media_type=media_type, headers=headers)
 

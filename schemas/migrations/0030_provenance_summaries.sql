@@ -106,6 +106,17 @@ CREATE TRIGGER device_installations_summary_stale
     AFTER INSERT OR UPDATE OR DELETE ON device_installations
     FOR EACH ROW EXECUTE FUNCTION batch_summary_stale_on_master_data();
 
+-- Every change of a summary (marked stale, or recomputed) is announced at commit, so API
+-- processes that keep summary versions in memory drop them at once (api/summary_heads.py).
+CREATE FUNCTION announce_batch_summary_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('farmtrace_summaries', NEW.batch_id::text);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER batch_summaries_announce AFTER INSERT OR UPDATE ON batch_summaries
+    FOR EACH ROW EXECUTE FUNCTION announce_batch_summary_change();
+
 -- Each resolver hit: no IP address, only a coarse client type read from the User-Agent.
 CREATE TABLE scans (
     id        bigserial PRIMARY KEY,

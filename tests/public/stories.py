@@ -1,12 +1,17 @@
 """Batches for the public-side tests, told through the JSON API as staff would tell them."""
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.api.batch_helpers import post, receive, seed_master_data
 
 GTIN = "06901234567892"
+# How long a change may take to reach the pages (a notification's round trip, with slack).
+FRESH_WITHIN_S = 3.0
 
 
 def packed_batch(client: TestClient, token: str, **receive_options: Any) -> dict[str, Any]:
@@ -34,3 +39,20 @@ def process_and_pack(client: TestClient, token: str, lot: str) -> None:
         client, token, f"/api/v1/batches/{lot}/moves",
         {"location": "PC-COLD", "time": "2026-05-06T15:30:00+08:00"},
     )  # fmt: skip
+
+
+def fresh_get(
+    client: TestClient,
+    url: str,
+    headers: dict[str, str],
+    until: Callable[[Response], bool],
+    within_s: float = FRESH_WITHIN_S,
+) -> Response:
+    """GET until ``until`` holds: API processes learn of a change by a database notification,
+    which arrives within milliseconds but not within the writer's own call."""
+    deadline = time.monotonic() + within_s
+    while True:
+        answer = client.get(url, headers=headers)
+        if until(answer) or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.02)

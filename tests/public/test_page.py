@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.batch_helpers import post, receive, seed_master_data
 from tests.fix_api import bearer
-from tests.public.stories import GTIN, packed_batch, process_and_pack
+from tests.public.stories import GTIN, fresh_get, packed_batch, process_and_pack
 
 HTML = {"Accept": "text/html"}
 
@@ -56,7 +56,8 @@ def test_a_batch_in_processing_says_so(client: TestClient, staff_token: str) -> 
     lot = receive(client, staff_token)["lot_code"]
     assert "本批次仍在加工中" in client.get(f"/l/{lot}", headers=HTML).text
     process_and_pack(client, staff_token, lot)
-    assert "本批次仍在加工中" not in client.get(f"/l/{lot}", headers=HTML).text
+    packed = fresh_get(client, f"/l/{lot}", HTML, lambda a: "本批次仍在加工中" not in a.text)
+    assert "本批次仍在加工中" not in packed.text
 
 
 def test_a_recalled_batch_shows_the_recall_notice_first(
@@ -71,7 +72,7 @@ def test_a_recalled_batch_shows_the_recall_notice_first(
             " recall_reason = '农残复检超标' WHERE lot_code = %s",
             (lot,),
         )
-    after = client.get(f"/l/{lot}", headers=HTML)
+    after = fresh_get(client, f"/l/{lot}", HTML, lambda a: "本批次已召回" in a.text)
     page = after.text
     assert after.headers["etag"] != before.headers["etag"]
     assert "本批次已召回" in page and "农残复检超标" in page
@@ -141,7 +142,10 @@ def test_a_new_event_updates_the_page(client: TestClient, staff_token: str) -> N
     post(client, staff_token, f"/api/v1/batches/{lot}/events",
          {"type": "shipping", "time": "2026-05-07T06:00:00+08:00",
           "data": {"notes": "发往成都"}})  # fmt: skip
-    after = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
+    after = fresh_get(
+        client, f"/l/{lot}", {**HTML, "If-None-Match": before.headers["etag"]},
+        lambda a: a.status_code == 200,
+    )  # fmt: skip
     assert after.status_code == 200
     assert "发运" in after.text and "发往成都" in after.text
     assert after.headers["etag"] != before.headers["etag"]

@@ -1,12 +1,14 @@
 """Summaries follow new readings through the arrivals outbox, and only where they belong."""
 
+import time
 from datetime import timedelta
 
 import psycopg
 from fastapi.testclient import TestClient
 
+from api.summary_heads import SummaryHeads, SummaryListener
 from store.arrivals import take_arrivals
-from store.summaries import refresh_summaries_for_arrivals, summary_head
+from store.summaries import fresh_head, refresh_summaries_for_arrivals, summary_head
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
     T0,
@@ -16,6 +18,7 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
+from tests.public.stories import fresh_get
 
 HTML = {"Accept": "text/html"}
 
@@ -45,7 +48,10 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     refreshed = refresh_summaries_for_arrivals(db, _pending_arrivals(db))
     db.commit()
     assert refreshed == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
-    after = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
+    after = fresh_get(
+        client, f"/l/{lot}", {**HTML, "If-None-Match": before.headers["etag"]},
+        lambda a: a.status_code == 200,
+    )  # fmt: skip
     assert after.status_code == 200
     assert "3.0 ~ 8.5 °C" in after.text
     assert "温度超标" in after.text and "峰值 8.5 °C" in after.text
@@ -94,3 +100,37 @@ def test_an_event_marks_the_summary_stale_in_the_same_transaction(
     assert summary_head(db, lot).stale  # type: ignore[union-attr]
     db.rollback()
     assert not summary_head(db, lot).stale  # type: ignore[union-attr]
+
+
+def test_api_processes_drop_cached_versions_when_the_database_announces_a_change(
+    db: psycopg.Connection, clean_database: str
+) -> None:
+    seed_district(db)
+    lot = new_batch(db)
+    heads = SummaryHeads(ttl_s=60)
+    listener = SummaryListener(clean_database, heads)
+    listener.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not heads.listening and time.monotonic() < deadline:
+            time.sleep(0.01)
+        announced = heads.generation
+        head = fresh_head(db, lot)
+        assert head is not None and not head.stale
+        db.commit()
+        # The recompute itself is announced; once heard, the head may be cached.
+        while heads.generation == announced and time.monotonic() < deadline:
+            time.sleep(0.01)
+        before_read = heads.generation
+        heads.put(lot, head, before_read)
+        assert heads.get(lot) == head
+        db.execute("UPDATE batches SET grade = '特级' WHERE lot_code = %s", (lot,))
+        db.commit()
+        while heads.get(lot) is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert heads.get(lot) is None
+        # A read that began before the change must not be cached after it.
+        heads.put(lot, head, before_read)
+        assert heads.get(lot) is None
+    finally:
+        listener.stop()
