@@ -100,6 +100,22 @@ async def resolve_lot(lot: LotSegment, request: Request) -> Response:
     return await _resolve(request, link.lot_code, None, None)
 
 
+@router.options("/01/{rest:path}", include_in_schema=False)
+@router.options("/l/{rest:path}", include_in_schema=False)
+async def resolver_options(rest: str) -> Response:
+    """CORS preflight and method discovery, as GS1 conformant resolvers answer them."""
+    return Response(
+        status_code=204,
+        headers={
+            "Allow": "GET, HEAD, OPTIONS",
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match",
+            "Access-Control-Max-Age": "86400",
+        },
+    )
+
+
 def _page_url(settings: Settings, head: SummaryHead) -> str:
     return build_digital_link(settings.public_base_url, head.lot_code, head.gtin)
 

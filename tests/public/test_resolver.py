@@ -154,3 +154,16 @@ def test_traceability_link_type_gives_the_batchs_epcis_document(
     events = document["epcisBody"]["eventList"]
     assert any(event.get("bizStep", "").endswith("packing") for event in events)
     assert lot in json.dumps(document)
+
+
+def test_head_and_options_are_answered_as_a_resolver_must(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    head = client.head(f"/01/{GTIN}/10/{lot}")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] and head.headers["link"]
+    options = client.options(f"/01/{GTIN}/10/{lot}")
+    assert options.status_code == 204
+    assert "GET" in options.headers["allow"]
+    assert options.headers["access-control-allow-origin"] == "*"
