@@ -32,6 +32,9 @@ class SummaryHead:
     stale: bool
 
 
+# Recomputes of one summary in a row before leaving it stale for the next reader.
+RECOMPUTE_ATTEMPTS = 3
+
 _HEAD = """
 SELECT b.id AS batch_id, b.lot_code, p.gtin, coalesce(s.version, 0) AS version,
        coalesce(s.stale, true) AS stale
@@ -64,8 +67,8 @@ def fresh_head(conn: psycopg.Connection, lot_code: str) -> SummaryHead | None:
     head = summary_head(conn, lot_code)
     if head is None or not head.stale:
         return head
-    version = refresh_summary(conn, head.batch_id)
-    return SummaryHead(head.batch_id, head.lot_code, head.gtin, version, stale=False)
+    refresh_summary(conn, head.batch_id)
+    return summary_head(conn, lot_code)
 
 
 def load_summary(conn: psycopg.Connection, batch_id: int) -> tuple[int, ProvenanceSummary]:
@@ -84,29 +87,32 @@ def load_summary(conn: psycopg.Connection, batch_id: int) -> tuple[int, Provenan
 def refresh_summary(conn: psycopg.Connection, batch_id: int, force: bool = False) -> int:
     """Recompute one summary if it is stale (or ``force``); returns the current version.
 
-    The row lock serialises recomputes with each other and with writers' stale marks: a
-    writer that marks the row while a recompute holds it waits, then leaves it stale again.
+    Optimistic: the result is written only if no writer marked the summary stale while it
+    was computed (``changes`` unchanged); otherwise it is computed again, a few times at most,
+    and the summary stays stale for the next reader if changes keep coming.
     """
-    with conn.transaction():
-        conn.execute(
-            "INSERT INTO batch_summaries (batch_id) VALUES (%s) ON CONFLICT DO NOTHING",
-            (batch_id,),
-        )
+    conn.execute(
+        "INSERT INTO batch_summaries (batch_id) VALUES (%s) ON CONFLICT DO NOTHING", (batch_id,)
+    )
+    current: dict[str, Any] = {}
+    for _ in range(RECOMPUTE_ATTEMPTS):
         current = rows(
-            conn,
-            "SELECT version, stale FROM batch_summaries WHERE batch_id = %s FOR UPDATE",
+            conn, "SELECT version, stale, changes FROM batch_summaries WHERE batch_id = %s",
             (batch_id,),
-        )[0]
+        )[0]  # fmt: skip
         if not current["stale"] and not force:
-            return int(current["version"])
+            break
         summary = compute_summary(conn, batch_id)
         written = rows(
             conn,
             "UPDATE batch_summaries SET summary = %s, stale = false, computed_at = now(),"
-            " version = nextval('batch_summary_versions') WHERE batch_id = %s RETURNING version",
-            (Jsonb(summary.model_dump(mode="json")), batch_id),
+            " version = nextval('batch_summary_versions')"
+            " WHERE batch_id = %s AND changes = %s RETURNING version",
+            (Jsonb(summary.model_dump(mode="json")), batch_id, current["changes"]),
         )
-    return int(written[0]["version"])
+        if written:
+            return int(written[0]["version"])
+    return int(current["version"])
 
 
 def refresh_stale_summaries(conn: psycopg.Connection, limit: int = 100) -> int:

@@ -12,6 +12,9 @@ CREATE SEQUENCE batch_summary_versions;
 CREATE TABLE batch_summaries (
     batch_id     bigint PRIMARY KEY REFERENCES batches (id),
     stale        boolean NOT NULL DEFAULT true,
+    -- Counts stale marks: a recompute writes its result only if no mark came in meanwhile,
+    -- so writers never wait for a recompute and a recompute never hides a newer change.
+    changes      bigint NOT NULL DEFAULT 0,
     version      bigint NOT NULL DEFAULT 0,
     computed_at  timestamptz,
     summary      jsonb
@@ -29,7 +32,8 @@ LANGUAGE sql AS $$
     )
     INSERT INTO batch_summaries (batch_id, stale)
     SELECT id, true FROM down WHERE id IS NOT NULL
-    ON CONFLICT (batch_id) DO UPDATE SET stale = true WHERE NOT batch_summaries.stale;
+    ON CONFLICT (batch_id) DO UPDATE
+        SET stale = true, changes = batch_summaries.changes + 1;
 $$;
 
 CREATE FUNCTION batch_summary_stale_on_row() RETURNS trigger LANGUAGE plpgsql AS $$
