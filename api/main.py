@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMetrics)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The resolver first: it answers most requests, and routes are matched in order.
     for router in (
+        resolver.router,
         health.router,
         auth.router,
         master_data.router,
@@ -80,7 +82,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         epcis.router,
         staff_console.router,
         scans.router,
-        resolver.router,
     ):
         app.include_router(router)
     return app
