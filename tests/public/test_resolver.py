@@ -3,6 +3,7 @@
 import json
 
 from fastapi.testclient import TestClient
+from pyld import jsonld
 
 from tests.api.batch_helpers import receive
 from tests.api.test_error_shape import assert_error_shape
@@ -167,3 +168,26 @@ def test_head_and_options_are_answered_as_a_resolver_must(
     assert options.status_code == 204
     assert "GET" in options.headers["allow"]
     assert options.headers["access-control-allow-origin"] == "*"
+
+
+def test_json_ld_expands_offline_to_a_schema_org_and_gs1_product_with_its_name(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    document = client.get(f"/01/{GTIN}/10/{lot}", headers={"Accept": JSONLD}).json()
+
+    def no_remote_contexts(url: str, options: dict) -> dict:
+        raise AssertionError(f"the context must be inline, yet {url} was fetched")
+
+    expanded = jsonld.expand(document, {"documentLoader": no_remote_contexts})
+    assert len(expanded) == 1
+    product = expanded[0]
+    assert set(product["@type"]) == {"https://schema.org/Product", "https://gs1.org/voc/Product"}
+    # Language tags are case-insensitive; processors may lower-case them.
+    names = {(n["@value"], n["@language"].lower()) for n in product["https://schema.org/name"]}
+    assert ("金口河乌天麻（鲜）", "zh-cn") in names
+    assert ("Jinkouhe gastrodia, fresh", "en") in names
+    gs1_names = product["https://gs1.org/voc/productName"]
+    assert {n["@value"] for n in gs1_names} == {"金口河乌天麻（鲜）", "Jinkouhe gastrodia, fresh"}
+    assert product["https://gs1.org/voc/gtin"] == [{"@value": GTIN}]
+    assert product["https://gs1.org/voc/hasBatchLotNumber"] == [{"@value": lot}]
