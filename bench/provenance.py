@@ -67,6 +67,9 @@ class Measured:
     requests_per_s: float
     p50_ms: float
     p99_ms: float
+    # The machine's 1-minute load average after the run: other work on the same cores
+    # shows up in the latency tail, so the table says how busy the machine was.
+    load: float
 
 
 def _database(server: str, name: str) -> str:
@@ -216,7 +219,9 @@ def wrk(
     latencies = {p: float(v) * _UNITS_MS[u] for p, v, u in _LATENCY.findall(report)}
     rate = _RATE.search(report)
     assert rate is not None, report
-    return Measured(label, float(rate.group(1)), latencies["50"], latencies["99"])
+    return Measured(
+        label, float(rate.group(1)), latencies["50"], latencies["99"], os.getloadavg()[0]
+    )
 
 
 def _free_port() -> int:
@@ -241,12 +246,13 @@ def measure(url: str, lots: list[str], workers: int, duration_s: int, size: str)
 def table(results: list[Measured], workers: int) -> str:
     lines = [
         f"| what ({workers} uvicorn worker{'s' if workers > 1 else ''}, {CONNECTIONS} connections)"
-        " | requests/s | p50 ms | p99 ms |",
-        "|---|---:|---:|---:|",
+        " | requests/s | p50 ms | p99 ms | load average |",
+        "|---|---:|---:|---:|---:|",
     ]
     for row in results:
         lines.append(
-            f"| {row.label} | {row.requests_per_s:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} |"
+            f"| {row.label} | {row.requests_per_s:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f}"
+            f" | {row.load:.1f} |"
         )
     return "\n".join(lines)
 
