@@ -4,6 +4,7 @@ A batch made by splitting or merging inherits its parents' story: their harvests
 steps and tests up to the moment this batch was made from them.
 """
 
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -82,7 +83,7 @@ def _effective(events: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]
 
 
 def _steps_and_tests(
-    conn: psycopg.Connection, batch_id: int, ancestors: list[int], made_at: Any
+    conn: psycopg.Connection, batch_id: int, ancestors: list[int], made_at: datetime
 ) -> tuple[list[Step], list[TestResult]]:
     events = rows(conn, _EVENTS, {"batch": batch_id, "ancestors": ancestors, "made_at": made_at})
     steps: list[Step] = []

@@ -1,8 +1,9 @@
 """The GS1 Digital Link resolver behind the QR codes: ``/01/{gtin}/10/{lot}`` and ``/l/{lot}``.
 
 Each hit finds the batch, logs the scan, and answers with the representation asked for
-(``api.link_types``). Pages and JSON-LD carry the summary's version as their ETag, so a
-conditional request is answered 304 after one small query and without rendering.
+(``api.link_types``). Pages and JSON-LD carry the summary's version as their ETag; the
+version and the rendered answer are kept in memory (``api.summary_heads``,
+``api.provenance_page``), so a repeated or conditional request touches no database.
 """
 
 import re

@@ -1,5 +1,6 @@
 """The provenance page: what it shows, in which language, and what it never lets through."""
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from tests.api.batch_helpers import post, receive, seed_master_data
@@ -66,7 +67,7 @@ def test_a_recalled_batch_shows_the_recall_notice_first(
     lot = packed_batch(client, staff_token)["lot_code"]
     before = client.get(f"/l/{lot}", headers=HTML)
     assert "本批次已召回" not in before.text
-    with __import__("psycopg").connect(database_url) as conn:
+    with psycopg.connect(database_url) as conn:
         conn.execute(
             "UPDATE batches SET recalled_at = '2026-05-10T09:00:00+08:00',"
             " recall_reason = '农残复检超标' WHERE lot_code = %s",
