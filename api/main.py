@@ -11,12 +11,15 @@ from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
 from api.provenance_page import RenderCache
 from api.routes import (
+    alarms,
     auth,
     batches,
     devices,
     epcis,
+    exports,
     health,
     history,
+    inspector_console,
     master_data,
     resolver,
     scans,
@@ -80,8 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batches.router,
         history.router,
         epcis.router,
+        alarms.router,
+        exports.router,
         staff_console.router,
         scans.router,
+        inspector_console.router,
     ):
         app.include_router(router)
     return app

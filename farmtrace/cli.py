@@ -5,9 +5,11 @@ import click
 from farmtrace.commands_api import api
 from farmtrace.commands_db import db
 from farmtrace.commands_devices import devices
+from farmtrace.commands_grafana import grafana
 from farmtrace.commands_labels import labels_group
 from farmtrace.commands_seed import seed
 from farmtrace.commands_users import users
+from farmtrace.commands_watch import watch
 from farmtrace.logs import configure_logging
 
 
@@ -24,3 +26,5 @@ main.add_command(labels_group)
 main.add_command(seed)
 main.add_command(users)
 main.add_command(api)
+main.add_command(watch)
+main.add_command(grafana)

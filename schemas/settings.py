@@ -74,11 +74,26 @@ class Settings(BaseSettings):
     ingest_receive_maximum: int = 2_000
     dead_letter_payload_cap: int = 64 * 1024
 
-    @field_validator("secret_key")
+    # Alarm notifications: a JSON POST signed with HMAC-SHA256 of the body (header
+    # X-Farmtrace-Signature), keyed by the dedicated secret or else by secret_key.
+    alarm_webhook_url: str | None = None
+    alarm_webhook_secret: SecretStr | None = None
+    # A device is silent when its newest reading is older than this many reporting intervals.
+    alarm_silence_factor: float = 3.0
+    # How often `farmtrace watch` takes arrivals and checks alarms.
+    watch_interval_s: float = 5.0
+
+    @field_validator("alarm_webhook_url", "alarm_webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """Compose passes an unset optional variable as an empty string."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("secret_key", "alarm_webhook_secret")
     @classmethod
     def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().strip().lower() in _REFUSED_SECRETS:
-            raise ValueError("FARMTRACE_SECRET_KEY is a placeholder; set a real random value")
+            raise ValueError("the secret is a placeholder; set a real random value")
         return value
 
     @property

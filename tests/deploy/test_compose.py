@@ -12,7 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 # The Compose specification's own schema (compose-spec/compose-spec, schema/compose-spec.json).
 COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
-LONG_RUNNING = {"db", "mosquitto", "ingest-1", "ingest-2", "api", "grafana"}
+LONG_RUNNING = {"db", "mosquitto", "ingest-1", "ingest-2", "watch", "api", "grafana"}
 REQUIRED_SECRETS = {
     "POSTGRES_PASSWORD",
     "MQTT_COLLECTOR_PASSWORD",

@@ -1,0 +1,49 @@
+"""The KDE spreadsheet as files: CSV (UTF-8 with a BOM, so spreadsheet programs read the
+Chinese names) and XLSX (a header row that stays in view, filters on every column)."""
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from store.kde import KDE_COLUMNS, KdeRow
+
+# Column widths in characters: wide enough for lot codes and place names.
+XLSX_COLUMN_WIDTH = 24
+
+
+def kde_csv(found: list[KdeRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(KDE_COLUMNS)
+    for row in found:
+        writer.writerow(
+            [cell.isoformat() if isinstance(cell, date) else cell for cell in row.cells()]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def kde_xlsx(found: list[KdeRow]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "KDE"
+    sheet.append(list(KDE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in found:
+        sheet.append(row.cells())
+    for index in range(1, len(KDE_COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = XLSX_COLUMN_WIDTH
+    for cell in sheet["E"][1:]:
+        cell.number_format = "yyyy-mm-dd"
+    for cell in sheet["N"][1:]:
+        cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,309 @@
+"""Real-time alarms, evaluated from the reading-arrivals outbox and a silence check.
+
+An excursion alarm is about a device's *latest* readings: it opens when the location it is
+installed at holds batches and the run outside their band that reaches the newest reading
+has lasted longer than allowed; it closes when the newest reading is back inside (or no
+batch is there any more). Because the decision reads stored state, not the arrivals
+themselves, a replayed reading changes nothing, and a late flush of old readings cannot
+reopen a closed alarm; the database's partial unique index keeps one open alarm per
+condition even with two watchers. Excursions found only in late data are findings of the
+batches concerned (store/findings.py), not real-time alarms.
+
+Several batches at one place: the strictest band of their products applies (highest floor,
+lowest ceiling, shortest allowance).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from schemas.alarms import AlarmPublic
+from store import audit
+from store.arrivals import Arrival
+from store.batches import rows
+from store.detection import BandLimits, out_of_band_runs
+from store.errors import ConflictError, NotFoundError
+
+DEFAULT_SILENCE_FACTOR = 3.0
+# Readings before the allowance read to find where the current run began; a run longer than
+# the window is long enough anyway.
+LOOKBACK_SLACK = timedelta(minutes=30)
+ALARM_METRICS = ("temp", "hum")
+
+
+@dataclass(frozen=True)
+class AlarmChange:
+    alarm_id: int
+    event: Literal["opened", "closed"]
+    kind: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    limits: BandLimits
+    allowed: timedelta
+    max_gap: timedelta
+    batches: list[str]
+
+
+def _profile_at(
+    conn: psycopg.Connection, location: str, metric: str, time: datetime
+) -> Profile | None:
+    """The strictest band of the batches in custody at the location at that time."""
+    found = rows(
+        conn,
+        "SELECT max(p.temp_min) AS low, min(p.temp_max) AS high, min(p.humidity_max) AS hum,"
+        " min(p.max_excursion_minutes) AS allowed, min(p.max_gap_minutes) AS gap,"
+        " array_agg(b.lot_code ORDER BY b.lot_code) AS lots"
+        " FROM custody c JOIN batches b ON b.id = c.batch_id"
+        " JOIN products p ON p.code = b.product"
+        " WHERE c.location = %s AND c.during @> %s::timestamptz",
+        (location, time),
+    )[0]
+    if not found["lots"]:
+        return None
+    limits = (
+        BandLimits(None, found["hum"])
+        if metric == "hum"
+        else BandLimits(found["low"], found["high"])
+    )
+    if limits.low is None and limits.high is None:
+        return None
+    return Profile(
+        limits, timedelta(minutes=found["allowed"]), timedelta(minutes=found["gap"]), found["lots"]
+    )
+
+
+def _open_alarm(
+    conn: psycopg.Connection, kind: str, device_id: str, metric: str
+) -> dict[str, Any] | None:
+    found = rows(
+        conn,
+        "SELECT id, peak, details FROM alarms WHERE kind = %s AND device_id = %s AND metric = %s"
+        " AND closed_at IS NULL FOR UPDATE",
+        (kind, device_id, metric),
+    )
+    return found[0] if found else None
+
+
+def _open(
+    conn: psycopg.Connection,
+    kind: str,
+    device_id: str,
+    metric: str,
+    location: str | None,
+    started_at: datetime,
+    now: datetime,
+    peak: float | None = None,
+    details: dict[str, Any] | None = None,
+) -> AlarmChange | None:
+    """Open an alarm unless one is open for the condition (then only its peak may grow)."""
+    current = _open_alarm(conn, kind, device_id, metric)
+    if current is not None:
+        deviation = (details or {}).get("deviation", 0)
+        if peak is not None and deviation > current["details"].get("deviation", 0):
+            conn.execute(
+                "UPDATE alarms SET peak = %s, details = %s WHERE id = %s",
+                (peak, Jsonb(details or {}), current["id"]),
+            )
+        return None
+    inserted = rows(
+        conn,
+        "INSERT INTO alarms (kind, device_id, metric, location, started_at, opened_at, peak,"
+        " details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (kind, device_id, metric) WHERE closed_at IS NULL DO NOTHING RETURNING id",
+        (kind, device_id, metric, location, started_at, now, peak, Jsonb(details or {})),
+    )
+    if not inserted:
+        return None
+    _notify(conn, inserted[0]["id"], "opened")
+    return AlarmChange(inserted[0]["id"], "opened", kind, device_id)
+
+
+def _close(
+    conn: psycopg.Connection, kind: str, device_id: str, metric: str, now: datetime
+) -> AlarmChange | None:
+    closed = rows(
+        conn,
+        "UPDATE alarms SET closed_at = %s WHERE kind = %s AND device_id = %s AND metric = %s"
+        " AND closed_at IS NULL RETURNING id",
+        (now, kind, device_id, metric),
+    )
+    if not closed:
+        return None
+    _notify(conn, closed[0]["id"], "closed")
+    return AlarmChange(closed[0]["id"], "closed", kind, device_id)
+
+
+def _notify(conn: psycopg.Connection, alarm_id: int, event: str) -> None:
+    conn.execute(
+        "INSERT INTO alarm_notifications (alarm_id, event) VALUES (%s, %s)", (alarm_id, event)
+    )
+
+
+def _remember_last_readings(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO device_last_readings (device_id, last_time)"
+            " SELECT device_id, %s FROM devices WHERE device_id = %s"
+            " ON CONFLICT (device_id) DO UPDATE"
+            " SET last_time = greatest(device_last_readings.last_time, excluded.last_time)",
+            [(a.last_time, a.device_id) for a in arrivals],
+        )
+
+
+def _evaluate_excursion(
+    conn: psycopg.Connection, device_id: str, metric: str, now: datetime, fresh_within: timedelta
+) -> AlarmChange | None:
+    latest = rows(
+        conn,
+        "SELECT time FROM readings WHERE device_id = %s AND metric = %s ORDER BY time DESC LIMIT 1",
+        (device_id, metric),
+    )
+    if not latest:
+        return None
+    last_time = latest[0]["time"]
+    place = rows(
+        conn,
+        "SELECT location FROM device_installations WHERE device_id = %s"
+        " AND during @> %s::timestamptz",
+        (device_id, last_time),
+    )
+    profile = _profile_at(conn, place[0]["location"], metric, last_time) if place else None
+    if profile is None:
+        return _close(conn, "excursion", device_id, metric, now)
+    window_start = last_time - profile.allowed - LOOKBACK_SLACK
+    points = [
+        (row["time"], row["value"])
+        for row in rows(
+            conn,
+            "SELECT time, value FROM readings WHERE device_id = %s AND metric = %s"
+            " AND time >= %s AND time <= %s ORDER BY time",
+            (device_id, metric, window_start, last_time),
+        )
+    ]
+    runs = out_of_band_runs(points, profile.limits, profile.max_gap)
+    current = runs[-1] if runs and runs[-1].ongoing else None
+    if current is None:
+        return _close(conn, "excursion", device_id, metric, now)
+    if current.duration <= profile.allowed or now - last_time > fresh_within:
+        # Not long enough yet, or old news from a late flush: nothing to open (an open alarm
+        # stays open until readings say otherwise).
+        return None
+    return _open(
+        conn, "excursion", device_id, metric, place[0]["location"], current.start, now,
+        peak=current.peak,
+        details={"deviation": round(current.deviation, 3), "batches": profile.batches},
+    )  # fmt: skip
+
+
+def _evaluate_silences(conn: psycopg.Connection, now: datetime, factor: float) -> list[AlarmChange]:
+    devices = rows(
+        conn,
+        "SELECT d.device_id, i.location, d.reporting_interval_s,"
+        " coalesce(l.last_time, lower(i.during)) AS last_time,"
+        " i.device_id IS NOT NULL AND d.revoked_at IS NULL AS should_report"
+        " FROM devices d"
+        " LEFT JOIN device_installations i ON i.device_id = d.device_id"
+        "   AND i.during @> %s::timestamptz"
+        " LEFT JOIN device_last_readings l ON l.device_id = d.device_id"
+        " ORDER BY d.device_id",
+        (now,),
+    )
+    changes = []
+    for device in devices:
+        allowed = timedelta(seconds=device["reporting_interval_s"] * factor)
+        silent = device["should_report"] and now - device["last_time"] > allowed
+        change = (
+            _open(
+                conn,
+                "silence",
+                device["device_id"],
+                "",
+                device["location"],
+                device["last_time"],
+                now,
+            )
+            if silent
+            else _close(conn, "silence", device["device_id"], "", now)
+        )
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def evaluate_alarms(
+    conn: psycopg.Connection,
+    arrivals: list[Arrival],
+    now: datetime,
+    silence_factor: float = DEFAULT_SILENCE_FACTOR,
+) -> list[AlarmChange]:
+    """Open and close alarms for what the arrivals changed and for silent devices; runs in
+    the caller's transaction (the one that took the arrivals)."""
+    changes: list[AlarmChange] = []
+    with conn.transaction():
+        _remember_last_readings(conn, arrivals)
+        for device_id in sorted({a.device_id for a in arrivals}):
+            interval = rows(
+                conn, "SELECT reporting_interval_s FROM devices WHERE device_id = %s", (device_id,)
+            )
+            if not interval:
+                continue
+            fresh_within = timedelta(seconds=interval[0]["reporting_interval_s"] * silence_factor)
+            for metric in ALARM_METRICS:
+                change = _evaluate_excursion(conn, device_id, metric, now, fresh_within)
+                if change is not None:
+                    changes.append(change)
+        changes += _evaluate_silences(conn, now, silence_factor)
+    return changes
+
+
+_ALARM_SELECT = """
+SELECT a.id, a.kind, a.device_id, nullif(a.metric, '') AS metric, a.location,
+       l.name AS location_name, a.started_at, a.opened_at, a.peak, a.closed_at,
+       a.acknowledged_at, u.username AS acknowledged_by, a.ack_comment,
+       coalesce((SELECT array_agg(b.lot_code ORDER BY b.lot_code) FROM custody c
+                 JOIN batches b ON b.id = c.batch_id
+                 WHERE c.location = a.location AND upper_inf(c.during)), '{}') AS batches
+FROM alarms a
+LEFT JOIN locations l ON l.code = a.location
+LEFT JOIN users u ON u.id = a.acknowledged_by
+"""
+
+
+def list_alarms(
+    conn: psycopg.Connection, include_closed: bool = False, limit: int = 500
+) -> list[AlarmPublic]:
+    where = "" if include_closed else " WHERE a.closed_at IS NULL"
+    found = rows(conn, _ALARM_SELECT + where + " ORDER BY a.opened_at DESC LIMIT %s", (limit,))
+    return [AlarmPublic(**row) for row in found]
+
+
+def get_alarm(conn: psycopg.Connection, alarm_id: int) -> AlarmPublic:
+    found = rows(conn, _ALARM_SELECT + " WHERE a.id = %s", (alarm_id,))
+    if not found:
+        raise NotFoundError(f"no alarm {alarm_id}")
+    return AlarmPublic(**found[0])
+
+
+def acknowledge_alarm(
+    conn: psycopg.Connection, alarm_id: int, user_id: int, comment: str
+) -> AlarmPublic:
+    """Record who took charge of an alarm and what they did; once per alarm."""
+    with conn.transaction():
+        updated = rows(
+            conn,
+            "UPDATE alarms SET acknowledged_at = now(), acknowledged_by = %s, ack_comment = %s"
+            " WHERE id = %s AND acknowledged_at IS NULL RETURNING id",
+            (user_id, comment, alarm_id),
+        )
+        if not updated:
+            get_alarm(conn, alarm_id)  # raises NotFoundError for an unknown id
+            raise ConflictError(f"alarm {alarm_id} is already acknowledged")
+        _notify(conn, alarm_id, "acknowledged")
+        audit.record(conn, user_id, "acknowledge", f"alarm {alarm_id}", {"comment": comment})
+    return get_alarm(conn, alarm_id)
