@@ -137,7 +137,12 @@ def batches_for_arrivals(conn: psycopg.Connection, arrivals: Sequence[Arrival]) 
     return [row["batch_id"] for row in rows(conn, _BATCHES_FOR_ARRIVALS, params)]
 
 
-def refresh_summaries_for_arrivals(
+def refresh_summaries_for_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+    """The watcher's consumer of reading arrivals (``farmtrace watch``'s ``CONSUMERS``)."""
+    recompute_summaries_for_arrivals(conn, arrivals)
+
+
+def recompute_summaries_for_arrivals(
     conn: psycopg.Connection, arrivals: Sequence[Arrival]
 ) -> list[int]:
     """Recompute the summaries of every batch that new readings concern (late data too, by

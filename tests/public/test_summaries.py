@@ -7,8 +7,16 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from api.summary_heads import SummaryHeads, SummaryListener
+from farmtrace.commands_watch import watch_once
+from schemas.settings import Settings
 from store.arrivals import take_arrivals
-from store.summaries import fresh_head, refresh_summaries_for_arrivals, summary_head
+from store.summaries import (
+    fresh_head,
+    load_summary,
+    recompute_summaries_for_arrivals,
+    refresh_summaries_for_arrivals,
+    summary_head,
+)
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
     T0,
@@ -45,7 +53,7 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     unchanged = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
     assert unchanged.status_code == 304, "readings alone do not touch the summary"
 
-    refreshed = refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    refreshed = recompute_summaries_for_arrivals(db, _pending_arrivals(db))
     db.commit()
     assert refreshed == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
     after = fresh_get(
@@ -61,7 +69,7 @@ def test_arrivals_elsewhere_leave_a_batch_alone(db: psycopg.Connection) -> None:
     seed_district(db)
     new_batch(db)
     add_readings(db, TRUCK_DEVICE, every_minute(T0, 30, lambda i: 4.0))
-    assert refresh_summaries_for_arrivals(db, _pending_arrivals(db)) == []
+    assert recompute_summaries_for_arrivals(db, _pending_arrivals(db)) == []
 
 
 def test_late_readings_reach_the_batch_that_was_there_at_their_time(
@@ -78,7 +86,7 @@ def test_late_readings_reach_the_batch_that_was_there_at_their_time(
     db.commit()
     # A gateway flushes its spool hours late: readings from the first batch's time.
     add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(minutes=30), 30, lambda i: 3.0))
-    refreshed = refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    refreshed = recompute_summaries_for_arrivals(db, _pending_arrivals(db))
     heads = {lot: summary_head(db, lot) for lot in (earlier, later)}
     assert refreshed == [heads[earlier].batch_id]  # type: ignore[union-attr]
 
@@ -134,3 +142,21 @@ def test_api_processes_drop_cached_versions_when_the_database_announces_a_change
         assert heads.get(lot) is None
     finally:
         listener.stop()
+
+
+def test_the_watcher_round_refreshes_summaries_through_its_consumer_hook(
+    db: psycopg.Connection, clean_database: str
+) -> None:
+    seed_district(db)
+    lot = new_batch(db)
+    before = fresh_head(db, lot)
+    db.commit()
+    add_readings(db, COLD_DEVICE, every_minute(T0, 30, lambda i: 4.4))
+    settings = Settings(database_url=clean_database)
+    with psycopg.connect(clean_database, autocommit=True) as watcher:
+        watch_once(watcher, settings, consumers=[refresh_summaries_for_arrivals])
+    after = summary_head(db, lot)
+    assert before is not None and after is not None
+    assert after.version > before.version and not after.stale
+    _, summary = load_summary(db, after.batch_id)
+    assert summary.cold_chain is not None and summary.cold_chain.temp_max == 4.4
