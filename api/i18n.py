@@ -53,6 +53,16 @@ def choose_language(request: Request) -> Language:
     )
 
 
+def choose_public_language(request: Request) -> Language:
+    """For public pages: ``?lang=`` or ``Accept-Language``, never the cookie, so that a shared
+    cache (a CDN) can key a page on the URL and ``Vary: Accept-Language`` alone."""
+    return (
+        _as_language(request.query_params.get("lang"))
+        or _from_accept_language(request.headers.get("accept-language", ""))
+        or DEFAULT_LANGUAGE
+    )
+
+
 # key: (zh, en). Pages that need more texts keep their own tables beside their templates.
 MESSAGES: dict[str, tuple[str, str]] = {
     "site_name": ("金口河农产品溯源", "Jinkouhe produce traceability"),
@@ -84,6 +94,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step": ("步骤", "Step"),
     "time": ("时间", "Time"),
     "verdict": ("冷链结论", "Cold-chain verdict"),
+    "scans": ("扫码统计", "Scans"),
+    "scan_count": ("扫码次数", "Scans"),
+    "serials_scanned": ("被扫序列号数", "Serials scanned"),
+    "suspected_copies": ("疑似复制", "Possibly copied"),
+    "last_scan": ("最近扫码", "Last scan"),
+    "no_scans": ("暂无扫码记录", "No scans yet"),
+    "copy_hint": (
+        "单个序列号扫码次数过多可能是二维码被复制；详见各批次的扫码接口。",
+        "A serial scanned far more often than one pack could be may be a copied code;"
+        " see each lot's scans in the API.",
+    ),
     "csrf_failed": (
         "表单已过期，请刷新页面后重试",
         "The form has expired; reload the page and try again",

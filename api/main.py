@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
+from api.provenance_page import RenderCache
 from api.routes import (
     alarms,
     auth,
@@ -21,9 +22,13 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    resolver,
+    scans,
     staff_console,
 )
+from api.scan_log import ScanLog
 from api.sessions import SignedCookieSessions
+from api.summary_heads import SummaryHeads, SummaryListener
 from schemas.settings import Settings, get_settings
 from store.db import open_pool
 
@@ -41,9 +46,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
         app.state.pool = pool
+        app.state.scan_log = ScanLog(pool)
+        app.state.scan_log.start()
+        listener = SummaryListener(settings.database_url, app.state.summary_heads)
+        listener.start()
         try:
             yield
         finally:
+            listener.stop()
+            app.state.scan_log.stop()
             pool.close()
 
     app = FastAPI(
@@ -56,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.render_cache = RenderCache()
+    app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.add_middleware(
         SignedCookieSessions,
         secret_key=settings.secret_key.get_secret_value(),
@@ -64,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMetrics)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The resolver first: it answers most requests, and routes are matched in order.
     for router in (
+        resolver.router,
         health.router,
         auth.router,
         master_data.router,
@@ -76,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alarms.router,
         exports.router,
         staff_console.router,
+        scans.router,
         inspector_console.router,
     ):
         app.include_router(router)

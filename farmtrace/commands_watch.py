@@ -22,12 +22,20 @@ from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import Arrival, take_arrivals
 from store.db import connect
 from store.rollups import refresh_hours
+from store.summaries import refresh_stale_summaries, refresh_summaries_for_arrivals
 
 log = logging.getLogger(__name__)
 
 # Further work on each round's arrivals, in the same transaction: (conn, arrivals) → None.
 ArrivalConsumer = Callable[[psycopg.Connection, list[Arrival]], None]
-CONSUMERS: list[ArrivalConsumer] = []
+
+
+def refresh_stale_page_summaries(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+    """Summaries that staff writes marked stale are rebuilt here rather than by a visitor."""
+    refresh_stale_summaries(conn)
+
+
+CONSUMERS: list[ArrivalConsumer] = [refresh_summaries_for_arrivals, refresh_stale_page_summaries]
 # After a lost database connection, wait this long before connecting again.
 RECONNECT_DELAY_S = 5.0
 

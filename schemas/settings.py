@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     # system's font folders when unset.
     label_font: str | None = None
 
+    # A pack's serial scanned more often than this is flagged as a possibly copied code: one
+    # pack is scanned a handful of times (shelf, checkout, kitchen), not dozens.
+    scan_copy_threshold: int = 20
+    # Public pages: browsers and CDNs may reuse a page this long, then serve it stale while
+    # they revalidate; a recall therefore shows within about max-age everywhere.
+    public_max_age_s: int = 30
+    public_stale_while_revalidate_s: int = 300
+    # API processes keep summary versions in memory, dropped on every change announced by the
+    # database; this bounds how long one may outlive a change if an announcement were missed.
+    public_head_ttl_s: float = 10.0
+
     # Readings older than this are dropped by TimescaleDB's retention policy (two years).
     retention_days: int = 730
     # Chunks older than this are compressed on TimescaleDB.

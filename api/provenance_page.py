@@ -1,0 +1,146 @@
+"""The provenance page and its JSON-LD twin, rendered from a batch's stored summary.
+
+Renders are cached per process by (batch, summary version, language, representation): the
+version changes whenever the summary does, so a cached render is never out of date, and a
+busy page costs one small query plus a dictionary lookup.
+"""
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from api.chart import chart_geometry
+from api.i18n import HTML_LANG, Language, translate
+from api.jsonld import product_jsonld
+from api.pages import TEMPLATES_DIR, environment
+from api.public_texts import page_text
+from schemas.provenance import ColdChain, ProvenanceSummary
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+# Renders kept per process; each is a few kilobytes.
+RENDER_CACHE_SIZE = 2048
+
+
+def _render_tag() -> str:
+    """Changes when a template or this code changes, so ETags from older releases expire."""
+    digest = hashlib.sha256()
+    for path in sorted((TEMPLATES_DIR / "public").glob("*.html")):
+        digest.update(path.read_bytes())
+    for module in ("provenance_page.py", "jsonld.py", "chart.py", "public_texts.py"):
+        digest.update((TEMPLATES_DIR.parent / module).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+RENDER_TAG = _render_tag()
+
+
+class RenderCache:
+    def __init__(self, size: int = RENDER_CACHE_SIZE) -> None:
+        self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> bytes | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], body: bytes) -> None:
+        with self._lock:
+            self._entries[key] = body
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+def etag_for(version: int, language: Language, representation: str) -> str:
+    return f'"{version}-{language}-{representation}-{RENDER_TAG}"'
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TIME).date().isoformat()
+
+
+def _duration(language: Language) -> Callable[[float], str]:
+    def duration(seconds: float) -> str:
+        minutes = round(seconds / 60)
+        hours, rest = divmod(minutes, 60)
+        if language == "zh":
+            return (f"{hours} 小时 " if hours else "") + f"{rest} 分钟"
+        return (f"{hours} h " if hours else "") + f"{rest} min"
+
+    return duration
+
+
+def _band(cold_chain: ColdChain) -> str:
+    low, high = cold_chain.band_min, cold_chain.band_max
+    if low is not None and high is not None:
+        return f"{low:g} ~ {high:g} °C"
+    if high is not None:
+        return f"≤ {high:g} °C"
+    if low is not None:
+        return f"≥ {low:g} °C"
+    return ""
+
+
+def _harvest_dates(summary: ProvenanceSummary) -> str | None:
+    days: list[date] = sorted({origin.harvest_date for origin in summary.origins})
+    if not days:
+        return None
+    if len(days) == 1:
+        return days[0].isoformat()
+    return f"{days[0].isoformat()} ~ {days[-1].isoformat()}"
+
+
+def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
+    other: Language = "en" if language == "zh" else "zh"
+    product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
+    cold_chain = summary.cold_chain
+    html = environment.get_template("public/page.html").render(
+        s=summary,
+        html_lang=HTML_LANG[language],
+        other_lang=other,
+        other_html_lang=HTML_LANG[other],
+        site_name=translate("site_name", language),
+        switch_label=translate("switch_language", language),
+        t=lambda key: page_text(key, language),
+        name=lambda zh, en: zh if language == "zh" or not en else en,
+        when=_when,
+        day=_day,
+        duration=_duration(language),
+        product_name=product_name,
+        harvest_date=_harvest_dates(summary),
+        band=_band(cold_chain) if cold_chain else "",
+        chart=chart_geometry(cold_chain) if cold_chain else None,
+    )
+    return html.encode()
+
+
+def render_message(language: Language, title_key: str, text_key: str, lot_code: str | None) -> str:
+    other: Language = "en" if language == "zh" else "zh"
+    return environment.get_template("public/message.html").render(
+        html_lang=HTML_LANG[language],
+        other_lang=other,
+        other_html_lang=HTML_LANG[other],
+        site_name=translate("site_name", language),
+        switch_label=translate("switch_language", language),
+        t=lambda key: page_text(key, language),
+        title_key=title_key,
+        text_key=text_key,
+        lot_code=lot_code,
+    )
+
+
+def render_jsonld(summary: ProvenanceSummary, page_url: str) -> bytes:
+    return json.dumps(
+        product_jsonld(summary, page_url), ensure_ascii=False, separators=(",", ":")
+    ).encode()

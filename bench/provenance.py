@@ -1,0 +1,354 @@
+"""Benchmark: the provenance page beside /healthz, with 10 thousand and 10 million readings.
+
+    python bench/provenance.py [--database-server URL] [--workers N] [--duration S]
+
+Builds two databases of its own on the server (dropped afterwards), each with ten batches in
+cold stores and on trucks with a probe behind each, one with 10 thousand readings and one
+with 10 million, generated server-side with ``generate_series``. In alternating rounds it
+starts uvicorn on loopback against each, drives /healthz and the ten batches' pages with
+``wrk`` (Debian package ``wrk``) and prints requests/s and latency percentiles. Nothing here
+is a test: it measures and reports, and asserts nothing.
+
+Targets (see docs/provenance.md): page throughput ≥ 40 % of /healthz's, p99 < 50 ms at 64
+connections, and throughput with 10 M readings ≥ 90 % of that with 10 k.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from labels.digital_link import build_digital_link  # noqa: E402
+from labels.lot_codes import lot_code_for  # noqa: E402
+from schemas.batches import BatchCreate, HarvestLotCreate, MoveCreate  # noqa: E402
+from store.batches import receive_batch  # noqa: E402
+from store.custody import move_batch  # noqa: E402
+from store.devices import add_device  # noqa: E402
+from store.migrations import migrate  # noqa: E402
+from store.rollups import refresh_hours_between  # noqa: E402
+from store.summaries import refresh_stale_summaries  # noqa: E402
+
+GTIN = "06901234567892"
+# Ten places along the cold chain, one probe each, one batch held in each.
+PLACES = [(f"COLD-{n}", f"冷库 {n} 号", "cold_store") for n in range(1, 6)] + [
+    (f"TRUCK-{n}", f"冷藏车 川L·J01{n:02d}", "truck") for n in range(1, 6)
+]
+READING_INTERVAL_S = 30
+SIZES = (10_000, 10_000_000)
+CONNECTIONS = 64
+# wrk's own threads share the two cores with the server: one is enough to keep 64
+# connections busy and leaves the server more of the machine (measured: see docs).
+WRK_THREADS = 1
+BASE_URL = "https://trace.example.cn"
+# A phone's request: Chinese first, from WeChat's in-app browser.
+PAGE_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.6",
+    "User-Agent": "Mozilla/5.0 (Linux; Android 10) AppleWebKit/537.36 MicroMessenger/8.0.40",
+}
+
+
+@dataclass(frozen=True)
+class Measured:
+    label: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    # The machine's 1-minute load average after the run: other work on the same cores
+    # shows up in the latency tail, so the table says how busy the machine was.
+    load: float
+
+
+def _database(server: str, name: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def seed(url: str, start: datetime) -> list[str]:
+    """Master data, a probe per place, and one batch per place held there since ``start``."""
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO locations (code, name, kind) VALUES ('VP-PUTI', '蒲梯村服务点',"
+            " 'village_point'), ('PC-RECEIVING', '加工中心收货区', 'processing_room')"
+        )
+        conn.cursor().executemany(
+            "INSERT INTO locations (code, name, kind) VALUES (%s, %s, %s)", PLACES
+        )
+        conn.execute(
+            "INSERT INTO producers (code, name, village, public_name_consent)"
+            " VALUES ('P-ABU', '阿布惹', 'VP-PUTI', true)"
+        )
+        conn.execute(
+            "INSERT INTO products (code, name_zh, name_en, category, gtin, temp_min, temp_max,"
+            " shelf_life_days) VALUES ('TIANMA-FRESH', '金口河乌天麻（鲜）',"
+            " 'Jinkouhe gastrodia, fresh', 'medicinal herb', %s, 2, 5, 14)",
+            (GTIN,),
+        )
+        conn.commit()
+        lots = []
+        for code, _, _ in PLACES:
+            add_device(conn, f"{code}-T1", "probe", code, start - timedelta(days=1),
+                       READING_INTERVAL_S, date.today())  # fmt: skip
+            batch = BatchCreate(
+                product="TIANMA-FRESH",
+                harvest_lots=[HarvestLotCreate(producer="P-ABU", village="VP-PUTI",
+                              harvest_date=start.date(), quantity=100, unit="kg")],
+                quantity=100, unit="kg", location="PC-RECEIVING",
+                received_at=start - timedelta(hours=2), grade="一级",
+            )  # fmt: skip
+            lot = receive_batch(conn, batch, None, lot_code_for).lot_code
+            move_batch(conn, lot, MoveCreate(location=code, time=start), None)
+            conn.commit()
+            lots.append(lot)
+    return lots
+
+
+def load_readings(url: str, start: datetime, first: int, last: int) -> float:
+    """Readings ``first``..``last - 1`` in all, spread evenly over the probes; seconds."""
+    began = time.perf_counter()
+    per_device_first, per_device_last = first // len(PLACES), last // len(PLACES)
+    with psycopg.connect(url) as conn:
+        for code, _, _ in PLACES:
+            conn.execute(
+                "INSERT INTO readings (time, device_id, metric, value)"
+                " SELECT %(start)s + make_interval(secs => i * %(step)s), %(device)s, 'temp',"
+                "        3.5 + 1.2 * sin(i / 40.0) + CASE WHEN i %% 20000 < 90 THEN 4 ELSE 0 END"
+                " FROM generate_series(%(first)s, %(last)s - 1) AS i",
+                {"start": start, "step": READING_INTERVAL_S, "device": f"{code}-T1",
+                 "first": per_device_first, "last": per_device_last},
+            )  # fmt: skip
+            refresh_hours_between(
+                conn, f"{code}-T1",
+                start + timedelta(seconds=per_device_first * READING_INTERVAL_S),
+                start + timedelta(seconds=per_device_last * READING_INTERVAL_S),
+            )  # fmt: skip
+            conn.commit()
+        conn.execute("ANALYZE")
+    return time.perf_counter() - began
+
+
+def refresh_summaries(url: str) -> float:
+    """Mark every summary stale (new readings) and recompute them all; seconds."""
+    began = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE batch_summaries SET stale = true")
+        while refresh_stale_summaries(conn, limit=100):
+            pass
+    return time.perf_counter() - began
+
+
+class Server:
+    """``uvicorn --factory api.main:create_app`` on a loopback port, for one measurement."""
+
+    def __init__(self, url: str, port: int, workers: int) -> None:
+        env = {**os.environ, "FARMTRACE_DATABASE_URL": url,
+               "FARMTRACE_SECRET_KEY": secrets.token_urlsafe(32),
+               "FARMTRACE_PUBLIC_BASE_URL": BASE_URL}  # fmt: skip
+        self.origin = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+             "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                # The origin is our own loopback http URL, never a caller's.
+                probe = self.origin + "/healthz"
+                with urllib.request.urlopen(probe, timeout=1) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the API did not start") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(
+    label: str, origin: str, paths: list[str], duration_s: int, headers: dict[str, str]
+) -> Measured:
+    """Drive ``paths`` in turn with 64 connections for ``duration_s``; parse wrk's report."""
+    lua_paths = ", ".join(f'"{path}"' for path in paths)
+    lua_headers = ", ".join(f'["{key}"] = "{value}"' for key, value in headers.items())
+    script = (
+        f"local paths = {{{lua_paths}}}\nlocal headers = {{{lua_headers}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i], headers)\nend\n'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        # A short warm-up fills the per-process render caches and the connection pools.
+        subprocess.run(["wrk", "-t", "1", "-c", "16", "-d", "2s", "-s", handle.name, origin],
+                       check=True, capture_output=True)  # fmt: skip
+        report = subprocess.run(
+            ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{duration_s}s",
+             "--latency", "-s", handle.name, origin],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(handle.name)
+    if "Non-2xx" in report:
+        raise RuntimeError(f"{label}: some answers were not 2xx:\n{report}")
+    latencies = {p: float(v) * _UNITS_MS[u] for p, v, u in _LATENCY.findall(report)}
+    rate = _RATE.search(report)
+    assert rate is not None, report
+    return Measured(
+        label, float(rate.group(1)), latencies["50"], latencies["99"], os.getloadavg()[0]
+    )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def measure(url: str, lots: list[str], workers: int, duration_s: int, size: str) -> list[Measured]:
+    paths = [urlsplit(build_digital_link(BASE_URL, lot, GTIN)).path for lot in lots]
+    server = Server(url, _free_port(), workers)
+    try:
+        health = wrk(f"/healthz ({size})", server.origin, ["/healthz"], duration_s, {})
+        page = wrk(f"page ({size})", server.origin, paths, duration_s, PAGE_HEADERS)
+    finally:
+        server.stop()
+    return [health, page]
+
+
+def table(results: list[Measured], workers: int) -> str:
+    lines = [
+        f"| what ({workers} uvicorn worker{'s' if workers > 1 else ''}, {CONNECTIONS} connections)"
+        " | requests/s | p50 ms | p99 ms | load average |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        lines.append(
+            f"| {row.label} | {row.requests_per_s:,.0f} | {row.p50_ms:.2f} | {row.p99_ms:.2f}"
+            f" | {row.load:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _median_round(rounds: list[list[Measured]]) -> list[Measured]:
+    """The round whose page throughput is the median: one pair, /healthz beside its page."""
+    ordered = sorted(rounds, key=lambda pair: pair[1].requests_per_s)
+    return ordered[len(ordered) // 2]
+
+
+def verdicts(results: list[Measured]) -> list[str]:
+    health_small, page_small, health_large, page_large = results
+    checks = [
+        ("page ≥ 40 % of /healthz (small)",
+         page_small.requests_per_s / health_small.requests_per_s, 0.40),
+        ("page ≥ 40 % of /healthz (large)",
+         page_large.requests_per_s / health_large.requests_per_s, 0.40),
+        ("page with large ≥ 90 % of with small",
+         page_large.requests_per_s / page_small.requests_per_s, 0.90),
+    ]  # fmt: skip
+    lines = [f"- {name}: {ratio:.0%} ({'met' if ratio >= goal else 'NOT met'})"
+             for name, ratio, goal in checks]  # fmt: skip
+    for row in (page_small, page_large):
+        lines.append(
+            f"- p99 < 50 ms, {row.label}: {row.p99_ms:.1f} ms"
+            f" ({'met' if row.p99_ms < 50 else 'NOT met'})"
+        )
+    return lines
+
+
+def _create(server: str) -> str:
+    name = f"farmtrace_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+    return _database(server, name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database-server", default="postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--rounds", type=int, default=3,
+        help="rounds alternating the two sizes; the median round of each is reported",
+    )  # fmt: skip
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    parser.add_argument(
+        "--sizes", type=int, nargs=2, default=SIZES, metavar=("SMALL", "LARGE"),
+        help="reading counts of the two databases (default 10,000 and 10,000,000)",
+    )  # fmt: skip
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    # One database per size, measured in alternation, so that load from elsewhere on the
+    # machine falls on both sizes alike rather than on whichever ran second.
+    urls = [_create(options.database_server) for _ in options.sizes]
+    try:
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(
+            seconds=options.sizes[-1] // len(PLACES) * READING_INTERVAL_S
+        )
+        lots: dict[str, list[str]] = {}
+        for size, url in zip(options.sizes, urls, strict=True):
+            migrate(url)
+            lots[url] = seed(url, start)
+            took = load_readings(url, start, 0, size)
+            recomputed = refresh_summaries(url)
+            print(f"{size:,} readings: loaded in {took:.1f} s,"
+                  f" {len(lots[url])} summaries in {recomputed:.1f} s", flush=True)  # fmt: skip
+        rounds: dict[str, list[list[Measured]]] = {url: [] for url in urls}
+        for number in range(1, options.rounds + 1):
+            for size, url in zip(options.sizes, urls, strict=True):
+                label = f"{size:,} readings, round {number}"
+                rounds[url].append(measure(url, lots[url], options.workers, options.duration,
+                                           label))  # fmt: skip
+        every = [row for url in urls for pair in rounds[url] for row in pair]
+        median = [row for url in urls for row in _median_round(rounds[url])]
+        print()
+        print(table(every, options.workers))
+        print()
+        print("Median rounds:")
+        print(table(median, options.workers))
+        print()
+        print("\n".join(verdicts(median)))
+    finally:
+        if not options.keep:
+            with psycopg.connect(options.database_server, autocommit=True) as admin:
+                for url in urls:
+                    name = urlsplit(url).path.lstrip("/")
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+if __name__ == "__main__":
+    main()

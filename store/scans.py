@@ -1,0 +1,85 @@
+"""The scan log: each resolver hit, kept without any address of the visitor."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from schemas.codes import normalize_lot_code
+from schemas.scans import LotScans, SerialScans
+from store.batches import rows
+
+# Serials listed per lot in a report: the most scanned first, which is where copies show.
+SERIALS_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Scan:
+    at: datetime
+    lot_code: str
+    serial: str | None
+    language: str
+    client: str
+
+
+def record_scans(conn: psycopg.Connection, scans: Sequence[Scan]) -> None:
+    """Write a buffer of scans in one statement round (COPY: cheapest for many rows)."""
+    if not scans:
+        return
+    with (
+        conn.cursor() as cursor,
+        cursor.copy("COPY scans (at, lot_code, serial, language, client) FROM STDIN") as copy,
+    ):
+        for scan in scans:
+            copy.write_row((scan.at, scan.lot_code, scan.serial, scan.language, scan.client))
+
+
+def lot_scans(conn: psycopg.Connection, lot_code: str, copy_threshold: int) -> LotScans:
+    lot = normalize_lot_code(lot_code)
+    totals = rows(
+        conn, "SELECT count(*) AS total, min(at) AS first, max(at) AS last FROM scans"
+        " WHERE lot_code = %s", (lot,),
+    )[0]  # fmt: skip
+    by_client = rows(
+        conn, "SELECT client AS key, count(*) AS n FROM scans WHERE lot_code = %s GROUP BY 1",
+        (lot,),
+    )  # fmt: skip
+    by_language = rows(
+        conn, "SELECT language AS key, count(*) AS n FROM scans WHERE lot_code = %s GROUP BY 1",
+        (lot,),
+    )  # fmt: skip
+    serials = rows(
+        conn,
+        "SELECT serial, count(*) AS count, min(at) AS first, max(at) AS last FROM scans"
+        " WHERE lot_code = %s AND serial IS NOT NULL GROUP BY serial"
+        " ORDER BY count(*) DESC, serial LIMIT %s",
+        (lot, SERIALS_LISTED),
+    )
+    return LotScans(
+        lot_code=lot,
+        total=totals["total"],
+        first=totals["first"],
+        last=totals["last"],
+        by_client={row["key"]: row["n"] for row in by_client},
+        by_language={row["key"]: row["n"] for row in by_language},
+        copy_threshold=copy_threshold,
+        serials=[
+            SerialScans(**row, suspected_copy=row["count"] > copy_threshold) for row in serials
+        ],
+    )
+
+
+def scan_counts(
+    conn: psycopg.Connection, copy_threshold: int, limit: int = 100
+) -> list[dict[str, object]]:
+    """Scans per lot, most scanned first, with how many serials look copied (console table)."""
+    return rows(
+        conn,
+        "WITH per_serial AS (SELECT lot_code, serial, count(*) AS n, max(at) AS last"
+        "   FROM scans GROUP BY lot_code, serial)"
+        " SELECT lot_code, sum(n)::bigint AS total, count(serial) AS serials,"
+        "   count(*) FILTER (WHERE serial IS NOT NULL AND n > %s) AS suspected, max(last) AS last"
+        " FROM per_serial GROUP BY lot_code ORDER BY sum(n) DESC, lot_code LIMIT %s",
+        (copy_threshold, limit),
+    )

@@ -1,0 +1,101 @@
+"""The provenance page in headless Chromium at a cheap phone's width, as a shopper sees it."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Request, Route, sync_playwright
+
+from store.arrivals import take_arrivals
+from store.devices import add_device
+from store.summaries import refresh_summaries_for_arrivals
+from tests.api.builders import post
+from tests.inspect.cold_chain import add_readings, every_minute
+from tests.public.stories import GTIN, packed_batch
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+PAGE_BUDGET_BYTES = 60_000
+# Into the cold store at 15:30 Beijing time on 6 May (see stories.packed_batch).
+IN_COLD_STORE = datetime(2026, 5, 6, 7, 30, tzinfo=UTC)
+
+
+def _with_cold_chain(client: TestClient, token: str, db: psycopg.Connection) -> str:
+    """A packed batch whose cold store reported for its six hours there, 40 minutes of them too
+    warm, then loaded on a truck."""
+    lot = packed_batch(client, token)["lot_code"]
+    add_device(db, "COLD-T1", "probe", "PC-COLD", IN_COLD_STORE - timedelta(days=1), 60)
+    db.commit()
+    add_readings(
+        db, "COLD-T1",
+        every_minute(IN_COLD_STORE, 360, lambda i: 7.5 if 120 <= i < 160 else 3.2),
+    )  # fmt: skip
+    post(
+        client,
+        token,
+        f"/api/v1/batches/{lot}/moves",
+        {"location": "TRUCK-01", "time": (IN_COLD_STORE + timedelta(hours=6)).isoformat()},
+    )
+    with db.transaction():
+        refresh_summaries_for_arrivals(db, take_arrivals(db))
+    return str(lot)
+
+
+def test_the_page_at_360px_shows_chinese_stays_on_the_host_and_needs_no_script(
+    client: TestClient,
+    staff_token: str,
+    db: psycopg.Connection,
+    live_server: str,
+) -> None:
+    lot = _with_cold_chain(client, staff_token, db)
+    url = f"{live_server}/01/{GTIN}/10/{lot}/21/PACK0001"
+    requested: list[str] = []
+    console_errors: list[str] = []
+    received_bytes = 0
+
+    def only_this_host(route: Route, request: Request) -> None:
+        requested.append(request.url)
+        if request.url.startswith(live_server + "/"):
+            route.continue_()
+        else:
+            route.abort()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        try:
+            for scripts in (True, False):
+                context = browser.new_context(
+                    viewport=PHONE, locale="zh-CN", java_script_enabled=scripts
+                )
+                page = context.new_page()
+                page.route("**/*", only_this_host)
+                page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+                page.on("pageerror", lambda error: console_errors.append(str(error)))
+                answer = page.goto(url)
+                assert answer is not None and answer.status == 200
+                received_bytes = len(answer.body())
+                assert page.locator("html").get_attribute("lang") == "zh-CN"
+                assert "金口河乌天麻（鲜）" in page.locator("h1").inner_text()
+                assert page.get_by_text("温度超标").first.is_visible()
+                assert page.locator("svg polyline").count() >= 1
+                assert page.locator("svg").bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
+                if scripts:
+                    overflow = page.evaluate(
+                        "() => document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    assert overflow <= 0, "the page scrolls sideways at 360 px"
+                    page.screenshot(path=str(ARTIFACTS / "provenance-360.png"), full_page=True)
+                context.close()
+        finally:
+            browser.close()
+    assert console_errors == []
+    assert requested and all(r.startswith(live_server + "/") for r in requested), requested
+    assert len(requested) == 2, "one request per visit: everything is inline"
+    assert received_bytes < PAGE_BUDGET_BYTES
