@@ -24,7 +24,8 @@ pytestmark = pytest.mark.slow
 
 
 def _fetch(url: str) -> tuple[int, str]:
-    answer = httpx.get(url, headers={"Accept-Language": "zh-CN"}, timeout=10)
+    headers = {"Accept-Language": "zh-CN", "Accept": "text/html"}
+    answer = httpx.get(url, headers=headers, timeout=10)
     return answer.status_code, answer.text
 
 
@@ -77,8 +78,9 @@ def test_demo_starts_serves_and_stops_cleanly(demo_home: Path) -> None:
         assert "ready" in output, output
         base = f"http://127.0.0.1:{port}"
         assert _fetch(f"{base}/healthz")[0] == 200
-        status, _ = _fetch(f"{base}/staff")
-        assert status in {200, 303}
+        for console in ("staff", "inspect"):
+            assert _fetch(f"{base}/{console}")[0] == 303  # to the sign-in page
+        assert _fetch(f"{base}/login")[0] == 200
         pages = re.findall(rf"{re.escape(base)}/(?:l|01)/\S+", output)
         assert len(pages) >= 2, output
         for page in pages:
