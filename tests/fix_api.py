@@ -6,10 +6,10 @@ token) per request, or use ``staff_client`` / ``inspector_client`` (signed in th
 """
 
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from farmtrace.embedded import free_port
 from schemas.settings import Settings
 from store.users import NewUserSecrets, create_user
 
@@ -109,30 +110,16 @@ def inspector_client(client: TestClient, inspector_user: NewUserSecrets) -> Test
     return client
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 # Long enough for the pool to open on a loaded CI machine.
 LIVE_SERVER_START_TIMEOUT_S = 20.0
 
 
-@pytest.fixture
-def live_server(clean_database: str) -> Iterator[str]:
-    """The application served by uvicorn on loopback, for browsers; yields its origin.
-
-    Its public base URL is its own origin (plain http), so session cookies are not marked
-    Secure and QR links resolve locally.
-    """
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        database_url=clean_database, secret_key=secrets.token_urlsafe(32), public_base_url=origin
-    )
+@contextmanager
+def serving(app: FastAPI, port: int | None = None) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on loopback for a real browser; yields its origin."""
+    port = port or free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -142,7 +129,23 @@ def live_server(clean_database: str) -> Iterator[str]:
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
     try:
-        yield origin
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(clean_database: str) -> Iterator[str]:
+    """The application on loopback, for browsers; yields its origin.
+
+    Its public base URL is its own origin (plain http), so session cookies are not marked
+    Secure and QR links resolve locally.
+    """
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=clean_database, secret_key=secrets.token_urlsafe(32), public_base_url=origin
+    )
+    with serving(create_app(settings), port) as served:
+        yield served

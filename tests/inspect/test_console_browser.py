@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from farmtrace.commands_watch import watch_once
 from schemas.settings import Settings
 from store.users import NewUserSecrets
+from tests.fix_api import serving
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
     T0,
@@ -20,7 +21,6 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
-from tests.inspect.live_server import serving
 
 pytestmark = pytest.mark.browser
 
