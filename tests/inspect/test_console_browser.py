@@ -75,6 +75,7 @@ def test_an_inspector_finds_a_batch_and_sees_its_chart_and_findings(
     page.click("form[role=search] button[type=submit]")
     page.click(f"a:has-text('{warm_batch}')")
     page.wait_for_url(f"{site}/inspect/batches/{warm_batch}")
+    assert page.title() == f"{warm_batch} · 监管检查工作台"
     assert page.locator("svg.temperature-chart rect.band").count() == 1
     assert page.locator("svg.temperature-chart rect.excursion").count() == 1
     assert page.locator("svg.temperature-chart polyline.mean").count() >= 1
