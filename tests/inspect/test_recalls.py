@@ -99,6 +99,8 @@ def test_staff_recall_from_the_batch_page_and_inspectors_see_no_form(
     assert "recall-form" not in client.get(page, headers={"Accept": "text/html"}).text
     login(client, staff_user.user.username, staff_user.password)
     html = client.get(page, headers={"Accept": "text/html"}).text
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith(lots["root"][0]) and "<" not in title
     token = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     answer = client.post(
         f"{page}/recall", data={"csrf_token": token, "reason": "霉变 mould found"},
