@@ -19,7 +19,6 @@ from store.arrivals import Arrival
 from store.batches import rows
 from store.genealogy import descendant_ids
 from store.provenance import compute_summary
-from store.rollups import refresh_hours
 
 
 @dataclass(frozen=True)
@@ -151,9 +150,8 @@ def recompute_summaries_for_arrivals(
 
     Batches derived from those (a pack split off a batch after the readings) show their
     parents' cold chain, so they are recomputed as well. The hourly rollups the history reads
-    are brought up to date first (idempotent, so a watcher that already did is not harmed).
+    must already cover the arrivals: the watcher refreshes them before its consumers run.
     """
-    refresh_hours(conn, arrivals)
     batch_ids = batches_for_arrivals(conn, arrivals)
     if not batch_ids:
         return []

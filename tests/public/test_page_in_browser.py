@@ -10,6 +10,7 @@ from playwright.sync_api import Request, Route, sync_playwright
 
 from store.arrivals import take_arrivals
 from store.devices import add_device
+from store.rollups import refresh_hours
 from store.summaries import refresh_summaries_for_arrivals
 from tests.api.builders import post
 from tests.inspect.cold_chain import add_readings, every_minute
@@ -41,7 +42,9 @@ def _with_cold_chain(client: TestClient, token: str, db: psycopg.Connection) -> 
         {"location": "TRUCK-01", "time": (IN_COLD_STORE + timedelta(hours=6)).isoformat()},
     )
     with db.transaction():
-        refresh_summaries_for_arrivals(db, take_arrivals(db))
+        arrivals = take_arrivals(db)
+        refresh_hours(db, arrivals)  # as the watcher's round does before its consumers
+        refresh_summaries_for_arrivals(db, arrivals)
     return str(lot)
 
 

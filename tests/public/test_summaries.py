@@ -10,6 +10,7 @@ from api.summary_heads import SummaryHeads, SummaryListener
 from farmtrace.commands_watch import watch_once
 from schemas.settings import Settings
 from store.arrivals import take_arrivals
+from store.rollups import refresh_hours
 from store.summaries import (
     fresh_head,
     load_summary,
@@ -32,8 +33,11 @@ HTML = {"Accept": "text/html"}
 
 
 def _pending_arrivals(db: psycopg.Connection) -> list:
+    """Take the arrivals and bring the hourly rollups up to date, as the watcher's round does."""
     with db.transaction():
-        return take_arrivals(db)
+        arrivals = take_arrivals(db)
+        refresh_hours(db, arrivals)
+        return arrivals
 
 
 def test_new_readings_update_the_page_once_their_arrivals_are_processed(
