@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.batches import CustodyPublic
+
 FindingKind = Literal["excursion", "gap"]
 Verdict = Literal["held", "excursions", "gaps", "no_data", "no_profile"]
 
@@ -35,14 +37,6 @@ class HistorySeries(BaseModel):
     points: list[HistoryPoint]
 
 
-class CustodySpan(BaseModel):
-    location: str
-    location_name: str
-    kind: str
-    start: datetime
-    end: datetime | None
-
-
 class Band(BaseModel):
     temp_min: float | None
     temp_max: float | None
@@ -55,7 +49,7 @@ class TemperatureHistory(BaseModel):
     lot_code: str
     band: Band
     bucket_seconds: int | None = Field(description="width of each point; null for raw readings")
-    custody: list[CustodySpan]
+    custody: list[CustodyPublic]
     series: list[HistorySeries]
 
 

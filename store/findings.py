@@ -15,8 +15,9 @@ from psycopg.rows import tuple_row
 
 from schemas.history import Band, Finding, Verdict
 from store.batches import batch_row, rows
+from store.custody import custody_of
 from store.detection import BandLimits, Point, excursions, silences
-from store.history import Segment, custody_segments, custody_spans, monitored_metrics, storage_band
+from store.history import Segment, custody_segments, monitored_metrics, storage_band
 
 
 def band_limits(band: Band, metric: str) -> BandLimits:
@@ -69,7 +70,7 @@ def batch_findings(
     metrics = monitored_metrics(band)
     allowed = timedelta(minutes=band.max_excursion_minutes)
     max_gap = timedelta(minutes=band.max_gap_minutes)
-    spans = [s for s in custody_spans(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
+    spans = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
     judged = {span.location for span in spans}
     segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
     findings: list[Finding] = []

@@ -22,9 +22,10 @@ import psycopg
 from psycopg.types.multirange import Multirange
 from psycopg.types.range import Range
 
-from schemas.history import Band, CustodySpan, HistoryPoint, HistorySeries, TemperatureHistory
+from schemas.history import Band, HistoryPoint, HistorySeries, TemperatureHistory
 from schemas.metrics import METRICS
 from store.batches import batch_row, rows
+from store.custody import custody_of
 from store.db import has_timescaledb
 from store.rollups import ROLLUP_ORIGIN
 
@@ -74,17 +75,6 @@ def monitored_metrics(band: Band) -> list[str]:
 def calibration_overdue(due: date | None, today: date) -> bool:
     """No calibration on record counts as overdue: GB 31605 asks for calibration records."""
     return due is None or due < today
-
-
-def custody_spans(conn: psycopg.Connection, batch_id: int) -> list[CustodySpan]:
-    found = rows(
-        conn,
-        "SELECT c.location, l.name AS location_name, l.kind, lower(c.during) AS start,"
-        " upper(c.during) AS end FROM custody c JOIN locations l ON l.code = c.location"
-        " WHERE c.batch_id = %s ORDER BY lower(c.during)",
-        (batch_id,),
-    )
-    return [CustodySpan(**row) for row in found]
 
 
 def custody_segments(conn: psycopg.Connection, batch_id: int, now: datetime) -> list[Segment]:
@@ -296,6 +286,6 @@ def temperature_history(
         lot_code=batch["lot_code"],
         band=band,
         bucket_seconds=width,
-        custody=custody_spans(conn, batch["id"]),
+        custody=custody_of(conn, batch["id"]),
         series=series,
     )
