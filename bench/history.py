@@ -18,11 +18,10 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from store.db import has_timescaledb
+from store.db import database_url_on, has_timescaledb
 from store.findings import batch_findings
 from store.history import temperature_history
 from store.migrations import migrate
@@ -34,10 +33,6 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 MINUTES = 365 * 24 * 60
 REPEATS = 15
 POINTS = 500
-
-
-def with_database(server: str, name: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 def load(conn: psycopg.Connection) -> None:
@@ -105,7 +100,7 @@ def main() -> None:
     name = f"farmtrace_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(args.server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
-    url = with_database(args.server, name)
+    url = database_url_on(args.server, name)
     try:
         migrate(url)
         with psycopg.connect(url) as conn:

@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from schemas.senml import base_name, telemetry_topic  # noqa: E402
+from store.db import database_url_on  # noqa: E402
 from store.devices import add_device  # noqa: E402
 from store.migrations import migrate  # noqa: E402
 from tests.servers import PrivateMosquitto, free_port  # noqa: E402
@@ -429,7 +430,7 @@ def main() -> None:
     dbname = f"farmtrace_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(args.server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"'.encode())
-    url = args.server.rsplit("/", 1)[0] + f"/{dbname}"
+    url = database_url_on(args.server, dbname)
     broker = PrivateMosquitto()
     broker.start()
     log = broker.folder / "collector.log"

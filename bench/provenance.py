@@ -27,18 +27,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from farmtrace.embedded import free_port  # noqa: E402
 from labels.digital_link import build_digital_link  # noqa: E402
 from labels.lot_codes import lot_code_for  # noqa: E402
 from schemas.batches import BatchCreate, HarvestLotCreate, MoveCreate  # noqa: E402
 from store.batches import receive_batch  # noqa: E402
 from store.custody import move_batch  # noqa: E402
+from store.db import database_url_on  # noqa: E402
 from store.devices import add_device  # noqa: E402
 from store.migrations import migrate  # noqa: E402
 from store.rollups import refresh_hours_between  # noqa: E402
@@ -73,10 +75,6 @@ class Measured:
     # The machine's 1-minute load average after the run: other work on the same cores
     # shows up in the latency tail, so the table says how busy the machine was.
     load: float
-
-
-def _database(server: str, name: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 def seed(url: str, start: datetime) -> list[str]:
@@ -227,17 +225,9 @@ def wrk(
     )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def measure(url: str, lots: list[str], workers: int, duration_s: int, size: str) -> list[Measured]:
     paths = [urlsplit(build_digital_link(BASE_URL, lot, GTIN)).path for lot in lots]
-    server = Server(url, _free_port(), workers)
+    server = Server(url, free_port(), workers)
     try:
         health = wrk(f"/healthz ({size})", server.origin, ["/healthz"], duration_s, {})
         page = wrk(f"page ({size})", server.origin, paths, duration_s, PAGE_HEADERS)
@@ -290,7 +280,7 @@ def _create(server: str) -> str:
     name = f"farmtrace_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
-    return _database(server, name)
+    return database_url_on(server, name)
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """Connections and pools; a pool is opened by whoever runs (lifespan, command), not at import."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
@@ -25,3 +27,8 @@ def has_timescaledb(conn: psycopg.Connection) -> bool:
     """Whether the timescaledb extension is installed in this database."""
     row = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").fetchone()
     return row is not None
+
+
+def database_url_on(server_url: str, dbname: str) -> str:
+    """The URL of database ``dbname`` on the server that ``server_url`` names."""
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{dbname}"))

@@ -9,22 +9,17 @@ private cluster with TimescaleDB preloaded instead.
 import os
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
+from store.db import database_url_on, has_timescaledb
 from store.migrations import migrate
 from tests.servers import PrivatePostgres, port_open, timescaledb_installed
 
 _SHARED_LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Tables whose rows are fixtures of the schema itself, kept between tests.
 _KEPT_TABLES = {"schema_migrations"}
-
-
-def _with_database(dsn: str, dbname: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit(parts._replace(path=f"/{dbname}"))
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +48,7 @@ def database_url(postgres_server: str) -> Iterator[str]:
     dbname = f"farmtrace_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"'.encode())
-    url = _with_database(postgres_server, dbname)
+    url = database_url_on(postgres_server, dbname)
     migrate(url)
     try:
         yield url
@@ -65,8 +60,7 @@ def database_url(postgres_server: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def timescale(database_url: str) -> bool:
     with psycopg.connect(database_url) as conn:
-        row = conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")
-        return bool(row.fetchone()[0])  # type: ignore[index]
+        return has_timescaledb(conn)
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from store.arrivals import take_arrivals
+from store.db import database_url_on
 from store.devices import add_device
 from store.findings import batch_findings, verdict
 from store.history import temperature_history
 from store.migrations import migrate
 from store.rollups import refresh_hours
 from tests.fix_api import bearer
-from tests.fix_db import _with_database
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
     T0,
@@ -57,7 +57,7 @@ def own_db(
     name = f"farmtrace_refresh_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
-    url = _with_database(postgres_server, name)
+    url = database_url_on(postgres_server, name)
     try:
         migrate(url)
         with psycopg.connect(url) as conn:

@@ -3,8 +3,8 @@ import uuid
 
 import psycopg
 
+from store.db import database_url_on
 from store.migrations import load_migrations, migrate
-from tests.fix_db import _with_database
 
 
 def test_migrate_twice_applies_nothing_the_second_time(database_url: str) -> None:
@@ -15,7 +15,7 @@ def test_two_concurrent_migrations_apply_each_version_once(postgres_server: str)
     dbname = f"farmtrace_race_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"'.encode())
-    url = _with_database(postgres_server, dbname)
+    url = database_url_on(postgres_server, dbname)
     results: list[list[str]] = []
     errors: list[BaseException] = []
 
