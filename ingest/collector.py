@@ -1,7 +1,9 @@
 """The MQTT side of the collector: a persistent MQTT 5 session on a shared subscription.
 
 Messages are acknowledged by hand, after the writer has committed them, so a crash at any
-moment means redelivery, never loss.
+moment means redelivery, never loss. Against an MQTT 3.1.1 broker the session is persistent
+too (clean session off), but a single collector subscribes plainly and nothing asks the broker
+to bound the messages in flight.
 """
 
 import logging
@@ -14,7 +16,6 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
-from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from ingest import metrics
 from ingest.messages import Limits, Received
@@ -45,6 +46,11 @@ def telemetry_subscription(share_group: str) -> str:
 
 class Collector:
     def __init__(self, settings: Settings) -> None:
+        if settings.mqtt.protocol != "5" and settings.ingest_share_group:
+            raise ValueError(
+                "shared subscriptions need MQTT 5; with FARMTRACE_MQTT_PROTOCOL=3.1.1 run one "
+                "collector and set FARMTRACE_INGEST_SHARE_GROUP= (empty)"
+            )
         self._settings = settings
         self._connection = 0
         # Plain counters, each written by one thread only; the gauge reads their difference.
@@ -70,13 +76,15 @@ class Collector:
 
     def _make_client(self) -> BufferedClient:
         settings = self._settings
+        address = settings.mqtt
+        v5 = address.protocol == "5"
         client = BufferedClient(
             CallbackAPIVersion.VERSION2,
             client_id=settings.ingest_client_id,
-            protocol=MQTTProtocolVersion.MQTTv5,
+            protocol=MQTTProtocolVersion.MQTTv5 if v5 else MQTTProtocolVersion.MQTTv311,
+            clean_session=None if v5 else False,
             manual_ack=True,
         )
-        address = settings.mqtt
         if address.username is not None:
             client.username_pw_set(address.username, address.password)
         if address.tls:
@@ -99,13 +107,16 @@ class Collector:
         """Collect until ``stop`` is set; then flush, acknowledge and disconnect."""
         address = self._settings.mqtt
         self.writer.start()
-        self._client.connect_async(
-            address.host,
-            address.port,
-            keepalive=KEEPALIVE_S,
-            clean_start=False,
-            properties=self._connect_properties(),
-        )
+        if address.protocol == "5":
+            self._client.connect_async(
+                address.host,
+                address.port,
+                keepalive=KEEPALIVE_S,
+                clean_start=False,
+                properties=self._connect_properties(),
+            )
+        else:
+            self._client.connect_async(address.host, address.port, keepalive=KEEPALIVE_S)
         self._client.loop_start()
         while not stop.wait(0.5):
             if not self.writer.is_alive():
@@ -141,10 +152,8 @@ class Collector:
             "broker connected",
             extra={"session_present": flags.session_present, "connection": self._connection},
         )
-        client.subscribe(
-            telemetry_subscription(self._settings.ingest_share_group),
-            options=SubscribeOptions(qos=1),
-        )
+        # At most QoS 1 is granted; a message above it is delivered at QoS 1.
+        client.subscribe(telemetry_subscription(self._settings.ingest_share_group), qos=1)
 
     def _on_subscribe(
         self,

@@ -1,6 +1,7 @@
 """One settings class, read from ``FARMTRACE_*`` environment variables."""
 
 from functools import lru_cache
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, SecretStr, field_validator
@@ -8,6 +9,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Placeholder secrets that must never reach a deployment.
 _REFUSED_SECRETS = {"changethis", "secret", "changeme", ""}
+
+
+# MQTT 5 by default; 3.1.1 for brokers that speak nothing newer (the demo's pure-Python
+# fallback), at the cost of the receive-maximum memory bound and shared subscriptions.
+MqttProtocol = Literal["5", "3.1.1"]
 
 
 class MqttAddress(BaseModel):
@@ -18,9 +24,10 @@ class MqttAddress(BaseModel):
     username: str | None = None
     password: str | None = None
     tls: bool = False
+    protocol: MqttProtocol = "5"
 
 
-def parse_mqtt_url(url: str) -> MqttAddress:
+def parse_mqtt_url(url: str, protocol: MqttProtocol = "5") -> MqttAddress:
     parts = urlsplit(url)
     if parts.scheme not in {"mqtt", "mqtts", "tcp", "ssl"}:
         raise ValueError(f"unsupported MQTT URL scheme {parts.scheme!r} (use mqtt:// or mqtts://)")
@@ -31,6 +38,7 @@ def parse_mqtt_url(url: str) -> MqttAddress:
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         tls=tls,
+        protocol=protocol,
     )
 
 
@@ -39,6 +47,7 @@ class Settings(BaseSettings):
 
     database_url: str = "postgresql://localhost/farmtrace"
     mqtt_url: str = "mqtt://localhost:1883"
+    mqtt_protocol: MqttProtocol = "5"
     public_base_url: str = "http://localhost:8000"
     secret_key: SecretStr | None = None
     # A TrueType/OpenType font (.ttf/.ttc/.otf) with Chinese glyphs for labels; found in the
@@ -98,7 +107,7 @@ class Settings(BaseSettings):
 
     @property
     def mqtt(self) -> MqttAddress:
-        return parse_mqtt_url(self.mqtt_url)
+        return parse_mqtt_url(self.mqtt_url, self.mqtt_protocol)
 
 
 @lru_cache

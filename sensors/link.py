@@ -1,4 +1,4 @@
-"""The gateway's MQTT 5 connection: last will, TLS, back-off, and acknowledgements as events.
+"""The gateway's MQTT connection: last will, TLS, back-off, and acknowledgements as events.
 
 paho's network thread only records what happened (connected, PUBACK for a message id);
 the agent's own thread acts on it, so the spool is touched by one thread only and an
@@ -8,6 +8,7 @@ acknowledgement can never be processed before the agent noted which records it c
 import json
 import logging
 import queue
+import socket
 import ssl
 import threading
 from dataclasses import dataclass
@@ -54,7 +55,12 @@ class BrokerLink:
         self.events: queue.SimpleQueue[Acknowledged | str] = queue.SimpleQueue()
         self.wake = threading.Event()
         self.connected = False
-        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=device_id, protocol=mqtt.MQTTv5)
+        self._v5 = broker.protocol == "5"
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=device_id,
+            protocol=mqtt.MQTTv5 if self._v5 else mqtt.MQTTv311,
+        )
         if broker.username is not None:
             client.username_pw_set(broker.username, broker.password)
         if broker.tls:
@@ -81,8 +87,11 @@ class BrokerLink:
         """Lose the connection as a tunnel would: the broker publishes the will."""
         if not self._started:
             return
-        will = ReasonCode(PacketTypes.DISCONNECT, "Disconnect with will message")
-        self._client.disconnect(reasoncode=will)
+        link = self._client.socket()
+        if isinstance(link, socket.socket):
+            # Cut before paho's DISCONNECT can go out: the broker sees the link die.
+            link.shutdown(socket.SHUT_RDWR)
+        self._client.disconnect()
         self._client.loop_stop()
         self._started = False
         self.connected = False
@@ -109,8 +118,10 @@ class BrokerLink:
 
     def publish_telemetry(self, payload: bytes) -> int | None:
         """Hand a SenML message to paho; its message id, or None if paho refused it."""
-        properties = Properties(PacketTypes.PUBLISH)
-        properties.ContentType = SENML_CONTENT_TYPE
+        properties = None
+        if self._v5:
+            properties = Properties(PacketTypes.PUBLISH)
+            properties.ContentType = SENML_CONTENT_TYPE
         info = self._client.publish(
             telemetry_topic(self.device_id), payload, qos=QOS, properties=properties
         )

@@ -50,13 +50,24 @@ def demo_home(tmp_path: Path) -> Iterator[Path]:
     shutil.rmtree(DemoHome(home).postgres.parent, ignore_errors=True)
 
 
-def test_demo_starts_serves_and_stops_cleanly(demo_home: Path) -> None:
+@pytest.mark.parametrize(
+    "servers",
+    [
+        pytest.param([], id="machine-servers"),
+        # What a machine with nothing but Python runs: the wheel's PostgreSQL and amqtt.
+        pytest.param(["--postgres", "pip", "--broker", "amqtt"], id="pip-servers"),
+    ],
+)
+def test_demo_starts_serves_and_stops_cleanly(demo_home: Path, servers: list[str]) -> None:
     port = free_port()
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("FARMTRACE_")
     }
     demo = subprocess.Popen(
-        [sys.executable, "-m", "farmtrace", "demo", "--home", str(demo_home), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "farmtrace", "demo"),
+            *("--home", str(demo_home), "--port", str(port), *servers),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

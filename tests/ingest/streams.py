@@ -12,7 +12,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from schemas.senml import base_name, telemetry_topic
-from schemas.settings import parse_mqtt_url
+from schemas.settings import MqttProtocol, parse_mqtt_url
 
 # paho refuses (quietly) more than 65,535 messages awaiting acknowledgement; stay well below.
 PUBLISH_WINDOW = 1_000
@@ -71,10 +71,15 @@ class Publisher:
         username: str | None = None,
         password: str | None = None,
         window: int = PUBLISH_WINDOW,
+        protocol: MqttProtocol = "5",
     ) -> None:
         address = parse_mqtt_url(mqtt_url)
+        v5 = protocol == "5"
         self.client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=MQTTProtocolVersion.MQTTv5
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            protocol=MQTTProtocolVersion.MQTTv5 if v5 else MQTTProtocolVersion.MQTTv311,
+            clean_session=None if v5 else False,
         )
         if username is not None or address.username is not None:
             self.client.username_pw_set(username or address.username, password or address.password)
@@ -87,9 +92,14 @@ class Publisher:
         self.client.on_publish = self._on_publish
         connected = threading.Event()
         self.client.on_connect = lambda *args: connected.set()
-        properties = Properties(PacketTypes.CONNECT)
-        properties.SessionExpiryInterval = 3600
-        self.client.connect(address.host, address.port, clean_start=False, properties=properties)
+        if v5:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = 3600
+            self.client.connect(
+                address.host, address.port, clean_start=False, properties=properties
+            )
+        else:
+            self.client.connect(address.host, address.port)
         self.client.loop_start()
         if not connected.wait(10):
             raise TimeoutError("publisher could not connect")
