@@ -1,5 +1,6 @@
 """The web application: ``create_app(settings)`` wires settings, pool, middleware and routers."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -50,6 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.scan_log.start()
         listener = SummaryListener(settings.database_url, app.state.summary_heads)
         listener.start()
+        # Everything built so far (modules, routes, templates) lives as long as the process:
+        # kept out of the collector's full passes, which otherwise stop every request for
+        # 40-120 ms several times a minute under load (the provenance page's p99).
+        gc.freeze()
         try:
             yield
         finally:
