@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.chart import chart_geometry
@@ -101,18 +102,25 @@ def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     return f"{days[0].isoformat()} ~ {days[-1].isoformat()}"
 
 
-def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
+def _language_context(language: Language) -> dict[str, Any]:
+    """What every public page's layout needs: its language, the other one, and their words."""
     other: Language = "en" if language == "zh" else "zh"
+    return {
+        "html_lang": HTML_LANG[language],
+        "other_lang": other,
+        "other_html_lang": HTML_LANG[other],
+        "site_name": translate("site_name", language),
+        "switch_label": translate("switch_language", language),
+        "t": lambda key: page_text(key, language),
+    }
+
+
+def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
     html = environment.get_template("public/page.html").render(
+        **_language_context(language),
         s=summary,
-        html_lang=HTML_LANG[language],
-        other_lang=other,
-        other_html_lang=HTML_LANG[other],
-        site_name=translate("site_name", language),
-        switch_label=translate("switch_language", language),
-        t=lambda key: page_text(key, language),
         name=lambda zh, en: zh if language == "zh" or not en else en,
         when=_when,
         day=_day,
@@ -126,14 +134,8 @@ def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
 
 
 def render_message(language: Language, title_key: str, text_key: str, lot_code: str | None) -> str:
-    other: Language = "en" if language == "zh" else "zh"
     return environment.get_template("public/message.html").render(
-        html_lang=HTML_LANG[language],
-        other_lang=other,
-        other_html_lang=HTML_LANG[other],
-        site_name=translate("site_name", language),
-        switch_label=translate("switch_language", language),
-        t=lambda key: page_text(key, language),
+        **_language_context(language),
         title_key=title_key,
         text_key=text_key,
         lot_code=lot_code,
