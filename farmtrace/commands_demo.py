@@ -275,15 +275,13 @@ class DemoStack:
         """Mosquitto or amqtt, either refusing anonymous clients and cross-device publishes."""
         password = self.state.collector_password
         collector = f"mqtt://{COLLECTOR_USER}:{password}@127.0.0.1:{self.state.mqtt_port}"
-        use_mosquitto = self.broker_from == "mosquitto" or (
-            self.broker_from == "auto" and mosquitto_binary() is not None
-        )
-        if use_mosquitto:
+        mosquitto_installed = mosquitto_binary() is not None
+        if self.broker_from == "mosquitto" and not mosquitto_installed:
+            raise click.ClickException("mosquitto is not installed; try --broker amqtt")
+        if self.broker_from == "mosquitto" or (self.broker_from == "auto" and mosquitto_installed):
             self._farmtrace(
                 "broker", "config", "--out", str(self.home.mqtt / "farmtrace"), mqtt_url=collector
             )
-            if mosquitto_binary() is None:
-                raise click.ClickException("mosquitto is not installed; try --broker amqtt")
             self.broker = EmbeddedMosquitto(
                 self.home.mqtt,
                 self.state.mqtt_port,
