@@ -30,7 +30,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_the_demo_command_is_installed_by_the_package() -> None:
-    assert _command_after("Install and start the demo") == "pip install '.[demo]' && farmtrace demo"
+    assert _command_after("Install and start the demo") == (
+        "pip install -c constraints.txt '.[demo]' && farmtrace demo"
+    )
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["scripts"]["farmtrace"] == "farmtrace.cli:main"
     assert "demo" in project["project"]["optional-dependencies"]
