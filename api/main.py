@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.body_limit import BodyLimit
 from api.errors import install_error_handlers
 from api.metrics import RequestMetrics
 from api.provenance_page import RenderCache
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.public_base_url.startswith("https://"),
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     app.add_middleware(RequestMetrics)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
