@@ -29,6 +29,7 @@ from api.routes import (
     staff_console,
 )
 from api.scan_log import ScanLog
+from api.security_headers import SecurityHeaders
 from api.sessions import SignedCookieSessions
 from api.summary_heads import SummaryHeads, SummaryListener
 from schemas.settings import Settings, get_settings
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     app.add_middleware(RequestMetrics)
+    # Outermost, so even a body refused before any route carries the headers.
+    app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The resolver first: it answers most requests, and routes are matched in order.

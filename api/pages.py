@@ -47,6 +47,11 @@ def render(
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
         response.set_cookie(
-            LANG_COOKIE, asked, max_age=LANG_COOKIE_MAX_AGE_S, samesite="lax", httponly=True
+            LANG_COOKIE,
+            asked,
+            max_age=LANG_COOKIE_MAX_AGE_S,
+            samesite="lax",
+            httponly=True,
+            secure=request.app.state.settings.public_base_url.startswith("https://"),
         )
     return response
