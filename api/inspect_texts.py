@@ -2,12 +2,10 @@
 template filters its pages use for times and durations (shown in Jinkouhe's time)."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from api.i18n import add_messages
 from api.pages import environment
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+from schemas.time_bounds import in_district_time
 
 INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "inspector_console": ("监管检查工作台", "Inspector console"),
@@ -80,7 +78,7 @@ add_messages(INSPECT_MESSAGES)
 def localtime(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return in_district_time(value).strftime("%Y-%m-%d %H:%M")
 
 
 def duration(seconds: float) -> str:

@@ -33,6 +33,7 @@ from api.security_headers import SecurityHeaders
 from api.sessions import SignedCookieSessions
 from api.summary_heads import SummaryHeads, SummaryListener
 from schemas.settings import Settings, get_settings
+from schemas.time_bounds import allow_ahead
 from store.db import open_pool
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.add_middleware(

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from api.chart import chart_geometry
 from api.i18n import HTML_LANG, Language, translate
@@ -20,8 +19,8 @@ from api.jsonld import product_jsonld
 from api.pages import TEMPLATES_DIR, environment
 from api.public_texts import page_text
 from schemas.provenance import ColdChain, ProvenanceSummary
+from schemas.time_bounds import in_district_time
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Renders kept per process; each is a few kilobytes.
 RENDER_CACHE_SIZE = 2048
 
@@ -64,11 +63,11 @@ def etag_for(version: int, language: Language, representation: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return in_district_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _day(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).date().isoformat()
+    return in_district_time(moment).date().isoformat()
 
 
 def _duration(language: Language) -> Callable[[float], str]:

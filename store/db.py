@@ -6,9 +6,13 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from store.lenient_dates import load_dates_leniently
+
 
 def connect(database_url: str, autocommit: bool = False) -> psycopg.Connection:
-    return psycopg.connect(database_url, autocommit=autocommit)
+    conn = psycopg.connect(database_url, autocommit=autocommit)
+    load_dates_leniently(conn)
+    return conn
 
 
 def open_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
@@ -17,6 +21,7 @@ def open_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> Conne
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row},
+        configure=load_dates_leniently,
         open=False,
     )
     pool.open(wait=True, timeout=30)
