@@ -37,6 +37,10 @@ class NewUserSecrets:
     token: str
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -79,10 +83,6 @@ def _one_user(conn: psycopg.Connection, where: str, value: object) -> User | Non
 
 def user_by_token(conn: psycopg.Connection, token: str) -> User | None:
     return _one_user(conn, "token_hash", token_hash(token))
-
-
-def user_by_id(conn: psycopg.Connection, user_id: int) -> User | None:
-    return _one_user(conn, "id", user_id)
 
 
 def authenticate(conn: psycopg.Connection, username: str, password: str) -> User | None:
