@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
+from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.provenance_page import RenderCache
 from api.routes import (

@@ -21,9 +21,9 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from schemas.alarms import AlarmPublic
+from schemas.arrivals import Arrival
 from store import audit
-from store.arrivals import Arrival
-from store.batches import rows
+from store.db import rows
 from store.detection import BandLimits, out_of_band_runs
 from store.errors import ConflictError, NotFoundError
 

@@ -12,7 +12,7 @@ import psycopg
 
 from schemas.history import Finding, TemperatureHistory
 from schemas.provenance import ChartPoint, ColdChain, ColdChainFinding
-from store.batches import rows
+from store.db import rows
 from store.findings import batch_findings, has_limits, verdict
 from store.genealogy import ancestor_ids
 from store.history import temperature_history

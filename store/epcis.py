@@ -18,7 +18,8 @@ import psycopg
 
 from schemas import epcis as voc
 from schemas.cbv import CBV_DISPOSITION, EVENT_MEANINGS, TEST_DISPOSITIONS
-from store.batches import batch_row, rows
+from store.batches import batch_row
+from store.db import rows
 from store.findings import batch_findings
 from store.history import Segment, custody_segments
 

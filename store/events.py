@@ -7,7 +7,8 @@ import psycopg
 
 from schemas.batches import EventCreate, EventPublic
 from store import audit
-from store.batches import batch_row, insert_event, require_location, rows
+from store.batches import batch_row, insert_event, require_location
+from store.db import rows
 from store.errors import InvalidReferenceError
 
 

@@ -14,8 +14,9 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from schemas.history import Band, Finding, Verdict
-from store.batches import batch_row, rows
+from store.batches import batch_row
 from store.custody import custody_of
+from store.db import rows
 from store.detection import BandLimits, Point, excursions, silences
 from store.history import Segment, custody_segments, monitored_metrics, storage_band
 

@@ -24,9 +24,9 @@ from psycopg.types.range import Range
 
 from schemas.history import Band, HistoryPoint, HistorySeries, TemperatureHistory
 from schemas.metrics import METRICS
-from store.batches import batch_row, rows
+from store.batches import batch_row
 from store.custody import custody_of
-from store.db import has_timescaledb
+from store.db import has_timescaledb, rows
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,

@@ -6,7 +6,7 @@ from typing import Any
 import psycopg
 
 from schemas.codes import normalize_lot_code
-from store.batches import rows
+from store.db import rows
 
 # A search shows at most this many batches; a verdict is computed for each one shown.
 SEARCH_LIMIT = 50

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from schemas.codes import normalize_lot_code
-from store.batches import rows
+from store.db import rows
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Column names as FSMA 204 (21 CFR 1 subpart S) names the key data elements.

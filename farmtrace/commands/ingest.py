@@ -8,7 +8,7 @@ from types import FrameType
 import click
 from prometheus_client import start_http_server
 
-from farmtrace.options import database_option, load_settings, mqtt_option
+from farmtrace.commands.options import database_option, load_settings, mqtt_option
 from ingest.collector import Collector
 
 DEFAULT_METRICS_PORT = 9464

@@ -2,7 +2,8 @@
 
 The receiver recomputes ``hmac_sha256(secret, body)`` and compares it, in constant time,
 with the ``X-Farmtrace-Signature: sha256=<hex>`` header; each body carries its notification
-id and creation time, so a receiver can refuse replays.
+id and creation time, so a receiver can refuse replays. Nothing is locked while a request
+waits on the network: notifications are claimed first, then sent, then settled.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ import urllib.request
 import psycopg
 
 from schemas.settings import Settings
-from store.alarm_notifications import mark_failed, mark_sent, pending_notifications
+from store.alarm_notifications import claim_notifications, mark_failed, mark_sent
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +55,16 @@ def deliver_notifications(conn: psycopg.Connection, settings: Settings) -> int:
         log.warning("alarm webhook configured without a secret; notifications not sent")
         return 0
     delivered = 0
-    with conn.transaction():
-        for notification in pending_notifications(conn):
-            try:
-                post_signed(url, secret, notification.payload)
-            except (urllib.error.URLError, TimeoutError, OSError) as error:
-                log.warning(
-                    "alarm webhook failed",
-                    extra={"notification": notification.id, "error": str(error)},
-                )
-                mark_failed(conn, notification.id, str(error))
-                continue
-            mark_sent(conn, notification.id)
-            delivered += 1
+    for notification in claim_notifications(conn):
+        try:
+            post_signed(url, secret, notification.payload)
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            log.warning(
+                "alarm webhook failed; will retry",
+                extra={"notification": notification.id, "error": str(error)},
+            )
+            mark_failed(conn, notification, str(error))
+            continue
+        mark_sent(conn, notification.id)
+        delivered += 1
     return delivered

@@ -10,13 +10,13 @@ import click
 from grafana_client import GrafanaApi
 from grafana_client.client import GrafanaClientError, GrafanaException
 
-from farmtrace.grafana_dashboards import (
+from farmtrace.commands.options import load_settings
+from farmtrace.provision.grafana_dashboards import (
     DATASOURCE_UID,
     FOLDER_TITLE,
     FOLDER_UID,
     dashboards,
 )
-from farmtrace.options import load_settings
 
 # Grafana answers in well under this; a slower one is not worth waiting for interactively.
 GRAFANA_TIMEOUT_S = 15.0

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from farmtrace.options import database_option, load_settings
+from farmtrace.commands.options import database_option, load_settings
 from labels.fonts import FontNotFound
 from labels.layout import LabelSize
 from labels.render import FORMATS, PRINTER_DPIS, render_label

@@ -2,9 +2,10 @@
 
 import click
 
-from farmtrace.options import database_option, load_settings
+from farmtrace.commands.options import database_option, load_settings
 from store.db import connect
-from store.users import ROLES, UserError, create_user
+from store.errors import UserError
+from store.users import ROLES, create_user
 
 
 @click.group()

@@ -7,6 +7,8 @@ from pathlib import Path
 import psycopg
 
 from labels import build_digital_link, render_label_sheet
+from store.batches import lot_codes, product_gtin
+from store.custody import lots_kept_cold
 from store.findings import batch_verdict
 from store.labels import load_label_data
 
@@ -23,13 +25,8 @@ class Showcase:
 
 def find_showcase(conn: psycopg.Connection) -> Showcase:
     """The first held and the first excursion batch, among those kept in the cold chain."""
-    lots = conn.execute(
-        "SELECT DISTINCT b.lot_code, b.received_at FROM batches b"
-        " JOIN custody c ON c.batch_id = b.id JOIN locations l ON l.code = c.location"
-        " WHERE l.kind IN ('cold_store', 'warehouse', 'truck') ORDER BY b.received_at"
-    ).fetchall()
     held = excursion = None
-    for lot_code, _ in lots:
+    for lot_code in lots_kept_cold(conn):
         verdict = batch_verdict(conn, lot_code)
         if verdict == "held" and held is None:
             held = lot_code
@@ -40,16 +37,11 @@ def find_showcase(conn: psycopg.Connection) -> Showcase:
 
 def provenance_url(conn: psycopg.Connection, base_url: str, lot_code: str) -> str:
     """The URI the batch's QR code carries."""
-    row = conn.execute(
-        "SELECT p.gtin FROM batches b JOIN products p ON p.code = b.product WHERE b.lot_code = %s",
-        (lot_code,),
-    ).fetchone()
-    return build_digital_link(base_url, lot_code, row[0] if row else None)
+    return build_digital_link(base_url, lot_code, product_gtin(conn, lot_code))
 
 
 def write_label_sheet(conn: psycopg.Connection, base_url: str, path: Path) -> Path:
     """One label for every demo batch, on A4 sheets."""
-    lots = [row[0] for row in conn.execute("SELECT lot_code FROM batches ORDER BY received_at")]
-    labels = [label for lot in lots if (label := load_label_data(conn, lot)) is not None]
+    labels = [label for lot in lot_codes(conn) if (label := load_label_data(conn, lot)) is not None]
     path.write_bytes(render_label_sheet(labels, base_url))
     return path

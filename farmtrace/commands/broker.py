@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from farmtrace.broker_files import (
+from farmtrace.commands.options import database_option, load_settings, mqtt_option
+from farmtrace.provision.broker_files import (
     ACL_FILE,
     CONFIG_FILE,
     PASSWORD_FILE,
@@ -15,7 +16,6 @@ from farmtrace.broker_files import (
     config_snippet,
     password_file,
 )
-from farmtrace.options import database_option, load_settings, mqtt_option
 from store.db import connect
 from store.devices import list_devices
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from farmtrace.embedded import SERVER_START_TIMEOUT_S, wait_for_port
+from farmtrace.servers.network import SERVER_START_TIMEOUT_S, wait_for_port
 from schemas.senml import STATUS_TOPIC, TELEMETRY_TOPIC
 
 CONFIG_FILE = "amqtt.yaml"

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from hashlib import sha256
 from pathlib import Path
 
-from farmtrace.embedded import free_port, port_open
+from farmtrace.servers.network import free_port, port_open
 
 DEFAULT_HOME = Path.home() / ".farmtrace-demo"
 

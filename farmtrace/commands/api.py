@@ -5,7 +5,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from api.main import create_app
-from farmtrace.options import database_option, load_settings
+from farmtrace.commands.options import database_option, load_settings
 
 
 @click.command("api")

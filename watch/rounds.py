@@ -1,41 +1,28 @@
-"""`farmtrace watch`: consume the reading-arrivals outbox; roll up hours, raise alarms, notify.
+"""The watcher's loop: one transaction per round over the pending arrivals, then webhooks.
 
 Every few seconds one transaction takes the pending arrivals, refreshes the hourly rollups
-they touch (plain PostgreSQL), opens and closes alarms, and hands the arrivals to each extra
+they touch (plain PostgreSQL), opens and closes alarms, and hands the arrivals to each
 consumer; then owed webhook notifications go out. Several watchers may run: arrivals are
 taken with SKIP LOCKED and alarms are unique per condition.
 """
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import click
 import psycopg
 
-from farmtrace.options import database_option, load_settings
-from farmtrace.webhook import deliver_notifications
 from schemas.settings import Settings
 from store.alarms import AlarmChange, evaluate_alarms
-from store.arrivals import Arrival, take_arrivals
-from store.db import connect
+from store.arrivals import take_arrivals
+from store.db import connect, database_now
 from store.rollups import refresh_hours
-from store.summaries import refresh_stale_summaries, refresh_summaries_for_arrivals
+from watch.consumers import CONSUMERS, ArrivalConsumer
+from watch.webhook import deliver_notifications
 
 log = logging.getLogger(__name__)
 
-# Further work on each round's arrivals, in the same transaction: (conn, arrivals) → None.
-ArrivalConsumer = Callable[[psycopg.Connection, list[Arrival]], None]
-
-
-def refresh_stale_page_summaries(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
-    """Summaries that staff writes marked stale are rebuilt here rather than by a visitor."""
-    refresh_stale_summaries(conn)
-
-
-CONSUMERS: list[ArrivalConsumer] = [refresh_summaries_for_arrivals, refresh_stale_page_summaries]
 # After a lost database connection, wait this long before connecting again.
 RECONNECT_DELAY_S = 5.0
 
@@ -50,11 +37,9 @@ def watch_once(
     with conn.transaction():
         arrivals = take_arrivals(conn)
         refresh_hours(conn, arrivals)
-        if now is None:
-            row = conn.execute("SELECT now()").fetchone()
-            assert row is not None
-            now = row[0]
-        changes = evaluate_alarms(conn, arrivals, now, settings.alarm_silence_factor)
+        changes = evaluate_alarms(
+            conn, arrivals, now or database_now(conn), settings.alarm_silence_factor
+        )
         for consumer in CONSUMERS if consumers is None else consumers:
             consumer(conn, arrivals)
     for change in changes:
@@ -88,19 +73,3 @@ def run_watch(
         except psycopg.OperationalError as error:
             log.warning("database unavailable; retrying", extra={"error": str(error)})
             time.sleep(RECONNECT_DELAY_S)
-
-
-@click.command("watch")
-@click.option("--interval", type=float, help="seconds between rounds (FARMTRACE_WATCH_INTERVAL_S)")
-@click.option("--once", is_flag=True, help="run one round and exit (for cron or tests)")
-@click.option("--heartbeat", type=click.Path(path_type=Path), help="file touched after every round")
-@database_option
-def watch(
-    interval: float | None, once: bool, heartbeat: Path | None, database_url: str | None
-) -> None:
-    """Take new readings' arrivals, keep rollups and alarms current, send alarm webhooks."""
-    settings = load_settings(database_url=database_url)
-    run_watch(
-        settings, interval or settings.watch_interval_s, rounds=1 if once else None,
-        heartbeat=heartbeat,
-    )  # fmt: skip

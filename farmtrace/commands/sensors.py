@@ -11,8 +11,9 @@ from types import FrameType
 
 import click
 
-from farmtrace import demo_data
-from farmtrace.options import load_settings, mqtt_option
+from farmtrace.commands.options import load_settings, mqtt_option
+from farmtrace.demo import data as demo_data
+from farmtrace.demo.credentials import read_credentials
 from sensors.agent import GatewayAgent, run_agent
 from sensors.config import ConfigError, load_config
 from sensors.simulation.fleet import PROFILES
@@ -58,16 +59,6 @@ def agent_command(config_path: Path) -> None:
 def demo_device_ids() -> list[str]:
     """The seeded demo devices, each of which has a simulation profile."""
     return [device.device_id for device in demo_data.DEVICES if device.device_id in PROFILES]
-
-
-def read_credentials(path: Path) -> dict[str, str]:
-    """``device_id password`` lines, as `farmtrace seed demo --credentials-out` writes them."""
-    credentials: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            credentials[parts[0]] = parts[1]
-    return credentials
 
 
 @sensors.command("simulate")

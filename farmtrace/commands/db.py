@@ -2,7 +2,7 @@
 
 import click
 
-from farmtrace.options import database_option, load_settings
+from farmtrace.commands.options import database_option, load_settings
 from store.migrations import migrate
 
 
