@@ -3,7 +3,7 @@ holding that produce recalled, in one transaction, so every page shows it at onc
 
 import psycopg
 
-from schemas.alarms import RecallCreate, RecalledBatch, RecallPublic
+from schemas.recalls import RecallCreate, RecalledBatch, RecallPublic
 from store import audit
 from store.batches import batch_row
 from store.db import rows

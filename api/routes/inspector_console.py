@@ -10,17 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-import api.inspect_texts  # noqa: F401 (registers the console's texts)
-from api.charts import temperature_chart
 from api.csrf import check_csrf
 from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import BadRequest
+from api.inspector_chart import temperature_chart
 from api.pages import render
 from api.routes.batches import Lot
-from schemas.alarms import RecallCreate
+from schemas.recalls import RecallCreate
 from store.alarms import acknowledge_alarm, list_alarms
 from store.batch_detail import batch_detail
-from store.findings import batch_findings, batch_verdict, has_limits, verdict
+from store.findings import batch_findings, batch_verdict, sets_limits, verdict
 from store.history import temperature_history
 from store.inspection import audit_trail, search_batches
 from store.recalls import recall_batches, recall_reason
@@ -84,7 +83,7 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
             "history": history,
             "chart": temperature_chart(history, findings),
             "findings": findings,
-            "verdict": verdict(findings, any_data, has_limits(history.band)),
+            "verdict": verdict(findings, any_data, sets_limits(history.storage_profile)),
             "devices": list(devices.values()),
             "recall_reason": recall_reason(conn, detail.lot_code),
             "can_recall": user.role in WRITER_ROLES,

@@ -7,7 +7,6 @@ simulator's readings then belong to them.
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -20,18 +19,18 @@ from schemas.batches import (
     SplitChild,
     SplitCreate,
 )
+from schemas.district_time import DISTRICT_TIME
 from store.batches import LotCodeFactory, receive_batch
 from store.custody import move_batch
 from store.events import record_event
 from store.genealogy import merge_batches, split_batch
 
-JINKOUHE_TIME = ZoneInfo("Asia/Shanghai")
 # The district's testing station is real in kind but its name here is invented.
 DEMO_LAB = "金口河区农产品质量检测站（示例）"
 
 
 def default_anchor(now: datetime | None = None) -> datetime:
-    now = (now or datetime.now(JINKOUHE_TIME)).astimezone(JINKOUHE_TIME)
+    now = (now or datetime.now(DISTRICT_TIME)).astimezone(DISTRICT_TIME)
     return (now - timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -5,6 +5,8 @@ Grafana expands $__timeFilter, $__timeFrom(), $__timeTo(), $__interval and $lot.
 
 from typing import Any
 
+from schemas.district_time import DISTRICT_TIME_ZONE
+
 DATASOURCE_UID = "farmtrace-db"
 DATASOURCE = {"type": "grafana-postgresql-datasource", "uid": DATASOURCE_UID}
 FOLDER_UID = "farmtrace"
@@ -133,7 +135,7 @@ def _dashboard(
         "uid": uid,
         "title": title,
         "tags": ["farmtrace"],
-        "timezone": "Asia/Shanghai",
+        "timezone": DISTRICT_TIME_ZONE,
         "schemaVersion": 39,
         "version": 1,
         "refresh": "1m",

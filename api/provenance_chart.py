@@ -5,8 +5,9 @@ so the chart tells the same story as the findings list beside it.
 """
 
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
+from api.chart_scale import Scale, unbroken_runs
+from schemas.district_time import DISTRICT_TIME
 from schemas.provenance import ColdChain
 
 WIDTH = 320
@@ -17,8 +18,6 @@ BOTTOM = 18
 TOP = 6
 # Degrees of headroom above and below the plotted values and band.
 MARGIN_C = 1.0
-# Dates under the chart are the district's calendar days.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -47,23 +46,13 @@ def chart_geometry(cold_chain: ColdChain, date_format: str = "%m-%d") -> ChartGe
     plot_width = WIDTH - LEFT - 4
     plot_height = HEIGHT - BOTTOM - TOP
 
-    def x(timestamp: float) -> float:
-        return round(LEFT + (timestamp - start) / span * plot_width, 1)
-
-    def y(value: float) -> float:
-        return round(TOP + (high - value) / (high - low) * plot_height, 1)
+    x = Scale(start, start + span, LEFT, LEFT + plot_width)
+    y = Scale(low, high, TOP + plot_height, TOP)
 
     geometry = ChartGeometry()
-    segment: list[str] = []
-    for point in cold_chain.chart:
-        if point.mean is None:
-            if len(segment) > 1:
-                geometry.lines.append(" ".join(segment))
-            segment = []
-            continue
-        segment.append(f"{x(point.time.timestamp())},{y(point.mean)}")
-    if len(segment) > 1:
-        geometry.lines.append(" ".join(segment))
+    for run in unbroken_runs(cold_chain.chart, lambda point: point.mean):
+        if len(run) > 1:
+            geometry.lines.append(" ".join(f"{x(p.time.timestamp())},{y(v)}" for p, v in run))
     band_top = cold_chain.band_max if cold_chain.band_max is not None else high
     band_bottom = cold_chain.band_min if cold_chain.band_min is not None else low
     if cold_chain.band_min is not None or cold_chain.band_max is not None:
@@ -74,8 +63,8 @@ def chart_geometry(cold_chain: ColdChain, date_format: str = "%m-%d") -> ChartGe
             right = x(min(finding.end.timestamp(), end))
             geometry.marks.append((left, max(round(right - left, 1), 1.5)))
     geometry.y_labels = [(y(value), f"{value:.0f}°") for value in (high - MARGIN_C, low + MARGIN_C)]
-    first = cold_chain.chart[0].time.astimezone(LOCAL_TIME)
-    last = cold_chain.chart[-1].time.astimezone(LOCAL_TIME)
+    first = cold_chain.chart[0].time.astimezone(DISTRICT_TIME)
+    last = cold_chain.chart[-1].time.astimezone(DISTRICT_TIME)
     geometry.x_labels = [
         (LEFT, "start", first.strftime(date_format)),
         (WIDTH - 4, "end", last.strftime(date_format)),

@@ -8,13 +8,13 @@ a line broken wherever the record has a gap, with its min–max envelope shaded.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from api.chart_scale import Scale, unbroken_runs
+from schemas.district_time import DISTRICT_TIME
 from schemas.history import Finding, TemperatureHistory
 
 WIDTH, HEIGHT = 960, 360
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 12, 34, 34
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Degrees of headroom above and below the data and band, so lines do not touch the frame.
 Y_PADDING = 1.0
 
@@ -61,26 +61,25 @@ def temperature_chart(history: TemperatureHistory, findings: list[Finding]) -> C
         return chart
     t0 = min(starts)
     t1 = max([*ends, t0 + timedelta(hours=1)])
-    limits = [v for v in (history.band.temp_min, history.band.temp_max) if v is not None]
+    profile = history.storage_profile
+    limits = [v for v in (profile.temp_min, profile.temp_max) if v is not None]
     low = min(values + limits, default=0.0) - Y_PADDING
     high = max(values + limits, default=10.0) + Y_PADDING
     chart.empty = not values
 
-    def x(time: datetime) -> float:
-        fraction = (time - t0) / (t1 - t0)
-        return round(chart.plot_left + fraction * (chart.plot_right - chart.plot_left), 1)
+    x_scale = Scale(t0.timestamp(), t1.timestamp(), chart.plot_left, chart.plot_right)
+    y = Scale(low, high, chart.plot_bottom, chart.plot_top)
 
-    def y(value: float) -> float:
-        fraction = (value - low) / (high - low)
-        return round(chart.plot_bottom - fraction * (chart.plot_bottom - chart.plot_top), 1)
+    def x(time: datetime) -> float:
+        return x_scale(time.timestamp())
 
     def span(start: datetime, end: datetime | None, label: str = "") -> Span:
         left, right = x(max(start, t0)), x(min(end or t1, t1))
         return Span(left, max(right - left, 1.0), label)
 
     if limits:
-        top = history.band.temp_max if history.band.temp_max is not None else high
-        bottom = history.band.temp_min if history.band.temp_min is not None else low
+        top = profile.temp_max if profile.temp_max is not None else high
+        bottom = profile.temp_min if profile.temp_min is not None else low
         chart.band = (y(top), y(bottom))
     chart.custody = [span(c.start, c.end, c.location_name) for c in history.custody]
     for finding in findings:
@@ -89,18 +88,12 @@ def temperature_chart(history: TemperatureHistory, findings: list[Finding]) -> C
         target = chart.excursions if finding.kind == "excursion" else chart.gaps
         target.append(span(finding.start, finding.end))
     for one in series:
-        run: list[tuple[float, float, float, float]] = []
-        for point in [*one.points, None]:
-            if point is not None and point.mean is not None:
-                assert point.min is not None and point.max is not None
-                run.append((x(point.time), y(point.mean), y(point.min), y(point.max)))
-                continue
-            if run:
-                chart.lines.append(" ".join(f"{px},{py}" for px, py, _, _ in run))
-                upper = [f"{px},{top}" for px, _, _, top in run]
-                lower = [f"{px},{bottom}" for px, _, bottom, _ in reversed(run)]
-                chart.envelopes.append(" ".join(upper + lower))
-                run = []
+        for run in unbroken_runs(one.points, lambda point: point.mean):
+            chart.lines.append(" ".join(f"{x(p.time)},{y(mean)}" for p, mean in run))
+            # The envelope: each point's maximum along the top, its minimum back along the bottom.
+            upper = [f"{x(p.time)},{y(mean if p.max is None else p.max)}" for p, mean in run]
+            lower = [f"{x(p.time)},{y(mean if p.min is None else p.min)}" for p, mean in run[::-1]]
+            chart.envelopes.append(" ".join(upper + lower))
     step = _nice_step(high - low)
     tick = step * int(low // step + 1)
     while tick < high:
@@ -108,7 +101,9 @@ def temperature_chart(history: TemperatureHistory, findings: list[Finding]) -> C
         tick += step
     for index in range(6):
         moment = t0 + (t1 - t0) * index / 5
-        chart.x_ticks.append(Tick(x(moment), moment.astimezone(LOCAL_TIME).strftime("%m-%d %H:%M")))
+        chart.x_ticks.append(
+            Tick(x(moment), moment.astimezone(DISTRICT_TIME).strftime("%m-%d %H:%M"))
+        )
     return chart
 
 
