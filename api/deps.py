@@ -78,6 +78,4 @@ def require_role(*roles: str) -> Callable[[User | None], User]:
 
 
 StaffUser = Annotated[User, Depends(require_role("staff", "admin"))]
-InspectorUser = Annotated[User, Depends(require_role("inspector", "admin"))]
 ReaderUser = Annotated[User, Depends(require_role("staff", "inspector", "admin"))]
-AdminUser = Annotated[User, Depends(require_role("admin"))]

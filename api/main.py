@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodyLimit
-from api.errors import install_error_handlers
+from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.provenance_page import RenderCache
 from api.routes import (
@@ -24,6 +24,7 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    recalls,
     resolver,
     scans,
     staff_console,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history.router,
         epcis.router,
         alarms.router,
+        recalls.router,
         exports.router,
         staff_console.router,
         scans.router,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from ingest.dead_letters import DeadLetter, refused_message, refused_record
+from schemas.arrivals import Arrival
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
-from store.arrivals import Arrival
 
 
 @dataclass(slots=True)  # not frozen: one is built per message, and frozen init costs more

@@ -20,7 +20,8 @@ from ingest import metrics
 from ingest.dead_letters import DeadLetter, write_dead_letters
 from ingest.known_devices import KnownDevices
 from ingest.messages import COPY_SIGNATURE, COPY_TRAILER, Limits, Received, resolve_message
-from store.arrivals import Arrival, record_arrivals
+from schemas.arrivals import Arrival
+from store.arrivals import record_arrivals
 
 log = logging.getLogger(__name__)
 

@@ -8,18 +8,17 @@ input is refused at the edge, with the field named, and dates derived from bound
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
+
+from schemas.district_time import DISTRICT_TIME
 
 # Nothing in the district was traced before the programme started.
 EARLIEST_TIME = datetime(2015, 1, 1, tzinfo=UTC)
 EARLIEST_DATE = EARLIEST_TIME.date()
 # Clocks of phones and tablets drift; five minutes forgives that, not a typo in the year.
 DEFAULT_AHEAD_TOLERANCE_S = 300
-# Calendar dates (harvest, calibration) are the district's own: China Standard Time.
-DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 _ahead_tolerance = timedelta(seconds=DEFAULT_AHEAD_TOLERANCE_S)
 

@@ -1,5 +1,8 @@
 """Connections and pools; a pool is opened by whoever runs (lifespan, command), not at import."""
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -28,6 +31,25 @@ def open_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> Conne
     return pool
 
 
+def rows(
+    conn: psycopg.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> list[dict[str, Any]]:
+    """Rows as dicts whatever the connection's own row factory is."""
+    return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
+
+
+def database_now(conn: psycopg.Connection) -> datetime:
+    """The database server's clock, which every process of a deployment shares."""
+    row = conn.execute("SELECT now()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+def ping(conn: psycopg.Connection) -> None:
+    """A round trip that fails when the server cannot answer."""
+    conn.execute("SELECT 1")
+
+
 def has_timescaledb(conn: psycopg.Connection) -> bool:
     """Whether the timescaledb extension is installed in this database."""
     row = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").fetchone()
@@ -37,3 +59,13 @@ def has_timescaledb(conn: psycopg.Connection) -> bool:
 def database_url_on(server_url: str, dbname: str) -> str:
     """The URL of database ``dbname`` on the server that ``server_url`` names."""
     return urlunsplit(urlsplit(server_url)._replace(path=f"/{dbname}"))
+
+
+def create_database_if_missing(server_url: str, dbname: str) -> None:
+    """Create database ``dbname`` on the server unless it exists already."""
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if not exists:
+            admin.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname))
+            )

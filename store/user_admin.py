@@ -12,8 +12,9 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import dict_row, tuple_row
 
+from store.errors import UnknownUserError
 from store.sessions import end_sessions_of
-from store.users import PASSWORD_BYTES, TOKEN_BYTES, UserError, hash_password, token_hash
+from store.users import PASSWORD_BYTES, TOKEN_BYTES, hash_password, token_hash
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _update_user(conn: psycopg.Connection, username: str, assignment: str, value
             (*((value,) if value is not None else ()), username),
         ).fetchone()
     if row is None:
-        raise UserError(f"no user {username!r}")
+        raise UnknownUserError(f"no user {username!r}")
     return int(row[0])
 
 

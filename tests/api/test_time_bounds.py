@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from farmtrace.commands_watch import watch_once
+from watch.rounds import watch_once
 from schemas.settings import Settings
 from store.db import connect
 from tests.api.builders import RECEIVED_AT, receive, seed_master_data
