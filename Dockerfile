@@ -7,6 +7,7 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY schemas schemas
 COPY store store
 COPY ingest ingest
+COPY watch watch
 COPY sensors sensors
 COPY labels labels
 COPY api api

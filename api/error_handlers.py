@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.allowed_methods import allowed_methods
 from api.errors import Conflict, FarmtraceError, Invalid, NotFound, error_body
 from api.i18n import choose_language
 from api.pages import render
@@ -80,7 +81,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
-        return _answer(request, error.status_code, code, str(error.detail))
+        response = _answer(request, error.status_code, code, str(error.detail))
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
+        return response
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})

@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from watch.rounds import watch_once
 from schemas.settings import Settings
 from store.db import connect
 from tests.api.builders import RECEIVED_AT, receive, seed_master_data
 from tests.api.test_staff_console import _csrf, _receive_form
 from tests.fix_api import bearer
+from watch.rounds import watch_once
 
 HTML = {"Accept": "text/html"}
 

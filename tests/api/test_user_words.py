@@ -40,3 +40,12 @@ def test_scans_of_a_lot_are_for_staff_only(
     path = f"/api/v1/batches/{lot}/scans"
     assert client.get(path, headers=bearer(staff_token)).status_code == 200
     assert client.get(path, headers=bearer(inspector_token)).status_code == 403
+
+
+def test_a_method_a_route_does_not_take_is_answered_405_with_allow(
+    client: TestClient, staff_token: str
+) -> None:
+    answer = client.delete("/api/v1/batches", headers=bearer(staff_token))
+    assert answer.status_code == 405
+    assert set(answer.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert answer.json()["error"]["status"] == 405
