@@ -14,6 +14,7 @@ from api.errors import Conflict, FarmtraceError, Invalid, NotFound, error_body
 from api.i18n import choose_language
 from api.pages import render
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError, StoreError
+from store.references import missing_reference
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ def install_error_handlers(app: FastAPI) -> None:
             message = error.message_zh
         return _answer(request, kind.status, kind.code, message)
 
+    async def on_missing_reference(request: Request, error: Exception) -> Response:
+        # A reference no store function checked first: still answered in the user's words.
+        assert isinstance(error, psycopg.errors.ForeignKeyViolation)
+        return await on_store_error(request, missing_reference(error))
+
     async def on_data_error(request: Request, error: Exception) -> Response:
         # Input the models let through but PostgreSQL refuses (a value out of numeric range).
         log.warning("database refused a value", extra={"path": request.url.path})
@@ -93,6 +99,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(FarmtraceError, on_farmtrace_error)
     app.add_exception_handler(StoreError, on_store_error)
+    app.add_exception_handler(psycopg.errors.ForeignKeyViolation, on_missing_reference)
     app.add_exception_handler(psycopg.errors.DataError, on_data_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
+from api.nul_guard import NulGuard
 from api.provenance_page import RenderCache
 from api.routes import (
     alarms,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.public_base_url.startswith("https://"),
     )
+    app.add_middleware(NulGuard)
     app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     app.add_middleware(RequestMetrics)
     # Outermost, so even a body refused before any route carries the headers.

@@ -120,9 +120,7 @@ class DeviceCreate(BaseModel):
     device_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     kind: Name
     location: Code | None = None
-    installed_from: EnteredTime | None = Field(
-        default=None, description="ISO 8601 with an offset"
-    )
+    installed_from: EnteredTime | None = Field(default=None, description="ISO 8601 with an offset")
     reporting_interval_s: int = Field(default=60, ge=1, le=86_400)
     last_calibrated: EnteredDate | None = None
 

@@ -22,13 +22,17 @@ def address_key(address: str) -> str:
 
 def retry_after_s(conn: psycopg.Connection, keys: list[str]) -> int | None:
     """Seconds until any of ``keys`` may try again, or None when none is throttled."""
-    row = conn.cursor(row_factory=tuple_row).execute(
-        "SELECT max(ceil(extract(epoch FROM oldest + %(window)s - now())))::int FROM ("
-        "  SELECT key, (array_agg(at ORDER BY at DESC))[%(max)s] AS oldest"
-        "  FROM login_failures WHERE key = ANY(%(keys)s) AND at > now() - %(window)s"
-        "  GROUP BY key HAVING count(*) >= %(max)s) throttled",
-        {"keys": keys, "window": FAILURE_WINDOW, "max": MAX_FAILURES},
-    ).fetchone()
+    row = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "SELECT max(ceil(extract(epoch FROM oldest + %(window)s - now())))::int FROM ("
+            "  SELECT key, (array_agg(at ORDER BY at DESC))[%(max)s] AS oldest"
+            "  FROM login_failures WHERE key = ANY(%(keys)s) AND at > now() - %(window)s"
+            "  GROUP BY key HAVING count(*) >= %(max)s) throttled",
+            {"keys": keys, "window": FAILURE_WINDOW, "max": MAX_FAILURES},
+        )
+        .fetchone()
+    )
     return max(1, row[0]) if row and row[0] is not None else None
 
 

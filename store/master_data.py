@@ -15,7 +15,8 @@ from schemas.master_data import (
 )
 from store import audit
 from store.db import rows
-from store.errors import ConflictError, InvalidReferenceError, NotFoundError
+from store.errors import ConflictError, NotFoundError
+from store.references import missing_reference
 
 _PRODUCT_COLUMNS = (
     "code, name_zh, name_en, category, gtin, grade_standard, temp_min, temp_max, humidity_max,"
@@ -50,7 +51,7 @@ def _insert(
             f"{what}: that {field} is already registered", f"{what}：已登记"
         ) from error
     except psycopg.errors.ForeignKeyViolation as error:
-        raise InvalidReferenceError(f"{what}: {error.diag.message_detail or error}") from error
+        raise missing_reference(error, what) from error
 
 
 def create_product(

@@ -45,8 +45,7 @@ def session_user(conn: psycopg.Connection, session_id: str, max_age_s: int) -> U
 def end_session(conn: psycopg.Connection, session_id: str) -> None:
     with conn.transaction():
         conn.execute(
-            "UPDATE console_sessions SET ended_at = now()"
-            " WHERE id_hash = %s AND ended_at IS NULL",
+            "UPDATE console_sessions SET ended_at = now() WHERE id_hash = %s AND ended_at IS NULL",
             (_id_hash(session_id),),
         )
 

@@ -36,10 +36,14 @@ def list_users(conn: psycopg.Connection) -> list[UserListing]:
 
 def _update_user(conn: psycopg.Connection, username: str, assignment: str, value: object) -> int:
     with conn.transaction():
-        row = conn.cursor(row_factory=tuple_row).execute(
-            f"UPDATE users SET {assignment} WHERE username = %s RETURNING id",
-            (*((value,) if value is not None else ()), username),
-        ).fetchone()
+        row = (
+            conn.cursor(row_factory=tuple_row)
+            .execute(
+                f"UPDATE users SET {assignment} WHERE username = %s RETURNING id",
+                (*((value,) if value is not None else ()), username),
+            )
+            .fetchone()
+        )
     if row is None:
         raise UnknownUserError(f"no user {username!r}")
     return int(row[0])

@@ -49,3 +49,54 @@ def test_a_method_a_route_does_not_take_is_answered_405_with_allow(
     assert answer.status_code == 405
     assert set(answer.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
     assert answer.json()["error"]["status"] == 405
+
+
+def test_an_unknown_village_is_named_in_words_not_in_postgresql_s(
+    client: TestClient, staff_token: str, lot: str
+) -> None:
+    body = {"code": "P-NEW", "name": "新农户", "village": "VP-NOWHERE"}
+    answer = client.post("/api/v1/producers", json=body, headers=bearer(staff_token))
+    assert answer.status_code == 422
+    message = answer.json()["error"]["message"]
+    assert message.endswith("unknown village 'VP-NOWHERE'")
+    assert "Key (" not in message and "locations" not in message
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "where"),
+    [
+        ("get", "/api/v1/batches?limit=1&q=a%00b", "query"),
+        ("get", "/inspect/batches?lot=%00", "query"),
+        ("post", "/api/v1/producers", "body"),
+    ],
+)
+def test_text_with_nul_is_refused_naming_where(
+    client: TestClient, staff_token: str, method: str, path: str, where: str
+) -> None:
+    body = '{"code": "P-NUL", "name": "a\\u0000b", "village": "VP-PUTI"}'
+    answer = client.request(
+        method, path, content=body if method == "post" else None,
+        headers={**bearer(staff_token), "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"] == (
+        f"{where}: text must not contain the NUL character (U+0000)"
+    )
+
+
+def test_a_form_with_nul_is_refused_and_an_escaped_backslash_is_not_nul(
+    client: TestClient, staff_token: str, lot: str
+) -> None:
+    form = client.post(
+        "/login", content=b"username=a%00&password=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert form.status_code == 422
+    # "\\u0000" in JSON is a backslash followed by the text u0000: ordinary text.
+    body = '{"code": "P-SLASH", "name": "a\\\\u0000b", "village": "VP-PUTI"}'
+    answer = client.post(
+        "/api/v1/producers", content=body,
+        headers={**bearer(staff_token), "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["name"] == "a\\u0000b"

@@ -24,12 +24,24 @@ LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 @pytest.fixture
 def poisoned_lot(client: TestClient, staff_token: str) -> str:
     seed_master_data(client, staff_token)
-    post(client, staff_token, "/api/v1/products",
-         {"code": "EVIL", "name_zh": "=1+2", "name_en": HYPERLINK, "category": "@SUM(1,1)"})
-    post(client, staff_token, "/api/v1/locations",
-         {"code": "PC-EVIL", "name": "+cmd|' /C calc'!A0", "kind": "processing_room"})
-    post(client, staff_token, "/api/v1/producers",
-         {"code": "P-EVIL", "name": "-2+3", "village": "VP-PUTI", "public_name_consent": True})
+    post(
+        client,
+        staff_token,
+        "/api/v1/products",
+        {"code": "EVIL", "name_zh": "=1+2", "name_en": HYPERLINK, "category": "@SUM(1,1)"},
+    )
+    post(
+        client,
+        staff_token,
+        "/api/v1/locations",
+        {"code": "PC-EVIL", "name": "+cmd|' /C calc'!A0", "kind": "processing_room"},
+    )
+    post(
+        client,
+        staff_token,
+        "/api/v1/producers",
+        {"code": "P-EVIL", "name": "-2+3", "village": "VP-PUTI", "public_name_consent": True},
+    )
     batch = post(client, staff_token, "/api/v1/batches", {
         "product": "EVIL", "quantity": 5, "unit": "kg", "location": "PC-EVIL",
         "received_at": "2026-05-06T08:30:00+08:00",
