@@ -187,6 +187,7 @@ class Collector:
             message.topic,
             cast(bytes, message.payload),  # paho hands bytes on receipt
             self._connection,
+            message.dup,
         )
         self.writer.resolve_on_arrival(received)
         self.writer.inbox.put(received)
