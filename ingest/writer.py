@@ -258,7 +258,7 @@ class Writer(threading.Thread):
 
     def _parked(self, item: Received, attempts: int) -> Resolution:
         metrics.DEAD_LETTERS.labels("parked").inc()
-        reason = f"delivered {attempts} times without being stored; parked"
+        reason = f"redelivered {attempts} times without being stored; parked"
         return Resolution(dead_letters=[self._refused(item, reason)])
 
     def _flush(self, batch: Batch) -> bool:

@@ -131,8 +131,12 @@ def resolve_pack_values(
             continue
         if not field_names_checked:
             _check_field_names(record)
-        if "bn" in record or "bt" in record or "bu" in record or "bv" in record or (
-            "bver" in record
+        if (
+            "bn" in record
+            or "bt" in record
+            or "bu" in record
+            or "bv" in record
+            or ("bver" in record)
         ):
             base.update(record, expected_bn)
         outcome = _check_record(record, base, expected_bn, now, latest)

@@ -125,9 +125,7 @@ def active_device_ids(conn: psycopg.Connection) -> set[str]:
 def device_is_active(conn: psycopg.Connection, device_id: str) -> bool:
     row = (
         conn.cursor(row_factory=tuple_row)
-        .execute(
-            "SELECT 1 FROM devices WHERE device_id = %s AND revoked_at IS NULL", (device_id,)
-        )
+        .execute("SELECT 1 FROM devices WHERE device_id = %s AND revoked_at IS NULL", (device_id,))
         .fetchone()
     )
     return row is not None
