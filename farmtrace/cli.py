@@ -5,6 +5,7 @@ import click
 from farmtrace.commands_api import api
 from farmtrace.commands_broker import broker
 from farmtrace.commands_db import db
+from farmtrace.commands_dead_letters import dead_letters
 from farmtrace.commands_demo import demo
 from farmtrace.commands_devices import devices
 from farmtrace.commands_grafana import grafana
@@ -26,6 +27,7 @@ def main(log_level: str) -> None:
 
 main.add_command(broker)
 main.add_command(db)
+main.add_command(dead_letters)
 main.add_command(demo)
 main.add_command(devices)
 main.add_command(labels_group)

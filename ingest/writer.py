@@ -11,12 +11,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
 from ingest import metrics
+from ingest.batches import Batch, BatchPolicy, Written
 from ingest.conflicts import conflict_letters
 from ingest.dead_letters import DeadLetter, fingerprint, refused_message
 from ingest.known_devices import KnownDevices
@@ -29,7 +29,7 @@ from ingest.messages import (
     resolve_message,
 )
 from schemas.senml import device_id_from_topic
-from store.arrivals import Arrival, record_arrivals
+from store.arrivals import record_arrivals
 from store.dead_letters import write_dead_letters
 from store.deliveries import count_deliveries, forget_deliveries
 
@@ -73,57 +73,6 @@ _CONFLICTS = (
 MAX_DELIVERIES = 5
 
 Acknowledge = Callable[[list[Received]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class BatchPolicy:
-    max_rows: int
-    # Flush before the window of unacknowledged messages fills, so the broker keeps sending.
-    max_messages: int
-    max_wait_s: float
-
-
-@dataclass(slots=True)
-class Batch:
-    messages: list[Received] = field(default_factory=list)
-    # Each message's resolution, kept to write them one by one if the batch is refused.
-    resolutions: list[tuple[Received, Resolution]] = field(default_factory=list)
-    copy_parts: list[bytes] = field(default_factory=list)
-    rows: int = 0
-    newest_times: list[float] = field(default_factory=list)
-    # Per device, the span of its readings in this batch: the reading-arrivals outbox rows.
-    arrivals: dict[str, Arrival] = field(default_factory=dict)
-    dead_letters: list[DeadLetter] = field(default_factory=list)
-    # Read only once their delivery is counted, or their device looked up in the registry.
-    redelivered: list[Received] = field(default_factory=list)
-    unknown: list[tuple[Received, Resolution]] = field(default_factory=list)
-    delivery_fingerprints: list[str] = field(default_factory=list)
-    started: float = 0.0
-
-    def take(self, item: Received, resolution: Resolution) -> None:
-        self.resolutions.append((item, resolution))
-        if resolution.rows:
-            self.copy_parts.append(resolution.copy_rows)
-            self.rows += resolution.rows
-        if resolution.newest is not None:
-            self.newest_times.append(resolution.newest)
-        if resolution.arrival is not None:
-            arrival = resolution.arrival
-            seen = self.arrivals.get(arrival.device_id)
-            self.arrivals[arrival.device_id] = arrival if seen is None else seen.merged(arrival)
-        if resolution.dead_letters:
-            self.dead_letters.extend(resolution.dead_letters)
-
-    @property
-    def settled(self) -> bool:
-        return not self.redelivered and not self.unknown
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    inserted: int = 0
-    letters: int = 0
-    conflicts: int = 0
 
 
 class Writer(threading.Thread):
@@ -275,7 +224,7 @@ class Writer(threading.Thread):
             began = time.perf_counter()
             try:
                 self._settle(conn, batch)
-                written = self._write(conn, batch)
+                written = write_batch(conn, batch, self._limits.dead_letter_payload_cap)
             except psycopg.Error as error:
                 if self._is_outage(error, conn):
                     metrics.FLUSH_ERRORS.inc()
@@ -298,30 +247,21 @@ class Writer(threading.Thread):
         self._count(batch, written, committed, elapsed)
         return True
 
-    def _write(self, conn: psycopg.Connection, batch: Batch) -> Written:
-        with conn.transaction(), conn.cursor() as cur:
-            inserted, conflicts = self._write_readings(conn, cur, batch) if batch.rows else (0, [])
-            # Alarms and page summaries follow new readings through this outbox; a
-            # redelivered message adds an arrival too, which costs a recomputation only.
-            record_arrivals(conn, list(batch.arrivals.values()))
-            letters = write_dead_letters(cur, batch.dead_letters + conflicts)
-            forget_deliveries(cur, batch.delivery_fingerprints)
-        return Written(inserted, letters, len(conflicts))
-
     def _write_one_by_one(self, conn: psycopg.Connection, batch: Batch) -> Written:
         inserted = letters = conflicts = 0
+        cap = self._limits.dead_letter_payload_cap
         for item, resolution in batch.resolutions:
             single = Batch()
             single.take(item, resolution)
             try:
-                written = self._write(conn, single)
+                written = write_batch(conn, single, cap)
             except psycopg.Error as error:
                 if self._is_outage(error, conn):
                     raise
                 reason = f"the database refused it: {type(error).__name__}: {error}"
                 single = Batch()
                 single.take(item, Resolution(dead_letters=[self._refused(item, reason)]))
-                written = self._write(conn, single)
+                written = write_batch(conn, single, cap)
             inserted += written.inserted
             letters += written.letters
             conflicts += written.conflicts
@@ -342,24 +282,6 @@ class Writer(threading.Thread):
     def _is_outage(error: psycopg.Error, conn: psycopg.Connection) -> bool:
         """The database away or overloaded, as opposed to refusing what it was sent."""
         return isinstance(error, psycopg.OperationalError) or conn.closed or conn.broken
-
-    def _write_readings(
-        self, conn: psycopg.Connection, cur: psycopg.Cursor[Any], batch: Batch
-    ) -> tuple[int, list[DeadLetter]]:
-        """Store the batch's readings; return how many were new, and conflicting duplicates."""
-        data = b"".join([COPY_SIGNATURE, *batch.copy_parts, COPY_TRAILER])
-        try:
-            # A savepoint: a duplicate undoes only this copy, not the batch's transaction.
-            with conn.transaction(), cur.copy(_COPY_READINGS) as copy:
-                copy.write(data)
-            return batch.rows, []
-        except psycopg.errors.UniqueViolation:
-            with cur.copy(_COPY_STAGING) as copy:
-                copy.write(data)
-            cur.execute(_INSERT_READINGS)
-            inserted = cur.rowcount
-            cur.execute(_CONFLICTS)
-            return inserted, conflict_letters(cur.fetchall(), self._limits.dead_letter_payload_cap)
 
     def _count(self, batch: Batch, written: Written, committed: float, elapsed: float) -> None:
         metrics.FLUSH_SECONDS.observe(elapsed)
@@ -413,3 +335,36 @@ class Writer(threading.Thread):
         if self._conn is not None:
             self._conn.close()
         self._conn = None
+
+
+def write_batch(conn: psycopg.Connection, batch: Batch, payload_cap: int) -> Written:
+    """Store a batch's readings, arrivals and dead letters in one transaction."""
+    with conn.transaction(), conn.cursor() as cur:
+        inserted, conflicts = (
+            _write_readings(conn, cur, batch, payload_cap) if batch.rows else (0, [])
+        )
+        # Alarms and page summaries follow new readings through this outbox; a
+        # redelivered message adds an arrival too, which costs a recomputation only.
+        record_arrivals(conn, list(batch.arrivals.values()))
+        letters = write_dead_letters(cur, batch.dead_letters + conflicts)
+        forget_deliveries(cur, batch.delivery_fingerprints)
+    return Written(inserted, letters, len(conflicts))
+
+
+def _write_readings(
+    conn: psycopg.Connection, cur: psycopg.Cursor[Any], batch: Batch, payload_cap: int
+) -> tuple[int, list[DeadLetter]]:
+    """Store the batch's readings; return how many were new, and conflicting duplicates."""
+    data = b"".join([COPY_SIGNATURE, *batch.copy_parts, COPY_TRAILER])
+    try:
+        # A savepoint: a duplicate undoes only this copy, not the batch's transaction.
+        with conn.transaction(), cur.copy(_COPY_READINGS) as copy:
+            copy.write(data)
+        return batch.rows, []
+    except psycopg.errors.UniqueViolation:
+        with cur.copy(_COPY_STAGING) as copy:
+            copy.write(data)
+        cur.execute(_INSERT_READINGS)
+        inserted = cur.rowcount
+        cur.execute(_CONFLICTS)
+        return inserted, conflict_letters(cur.fetchall(), payload_cap)

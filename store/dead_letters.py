@@ -117,3 +117,12 @@ def delete_dead_letter(conn: psycopg.Connection, letter_id: int) -> None:
 def update_reason(conn: psycopg.Connection, letter_id: int, reason: str) -> None:
     """A replay refused again: the row keeps its arrivals, with today's reason."""
     conn.execute("UPDATE dead_letters SET reason = %s WHERE id = %s", (reason, letter_id))
+
+
+def reason_of(conn: psycopg.Connection, fingerprint: str) -> str | None:
+    row = (
+        conn.cursor(row_factory=tuple_row)
+        .execute("SELECT reason FROM dead_letters WHERE fingerprint = %s", (fingerprint,))
+        .fetchone()
+    )
+    return row[0] if row else None
