@@ -13,8 +13,10 @@ import psycopg
 from fastapi import Depends, Request
 
 from api.errors import Forbidden, Unauthorized
+from api.sessions import SESSION_ID_KEY, SESSION_MAX_AGE_S
 from schemas.settings import Settings
-from store.users import User, user_by_id, user_by_token
+from store.sessions import session_user
+from store.users import User, user_by_token
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -46,9 +48,9 @@ def get_current_user(request: Request, conn: Connection) -> User | None:
         if user is None:
             raise Unauthorized("unknown or disabled API token")
     else:
-        user_id = request.session.get("uid") if "session" in request.scope else None
-        if isinstance(user_id, int):
-            user = user_by_id(conn, user_id)
+        session_id = request.session.get(SESSION_ID_KEY) if "session" in request.scope else None
+        if isinstance(session_id, str):
+            user = session_user(conn, session_id, SESSION_MAX_AGE_S)
         if (
             user is not None
             and request.url.path.startswith("/api/")
@@ -76,6 +78,4 @@ def require_role(*roles: str) -> Callable[[User | None], User]:
 
 
 StaffUser = Annotated[User, Depends(require_role("staff", "admin"))]
-InspectorUser = Annotated[User, Depends(require_role("inspector", "admin"))]
 ReaderUser = Annotated[User, Depends(require_role("staff", "inspector", "admin"))]
-AdminUser = Annotated[User, Depends(require_role("admin"))]

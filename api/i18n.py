@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "username": ("用户名", "Username"),
     "password": ("密码", "Password"),
     "login_failed": ("用户名或密码不正确", "Wrong username or password"),
+    "login_throttled": (
+        "登录失败次数过多，请稍后再试",
+        "Too many failed sign-ins; try again later",
+    ),
     "signed_in_as": ("当前用户", "Signed in as"),
     "error": ("出错了", "Something went wrong"),
     "back_home": ("返回首页", "Back to the start"),

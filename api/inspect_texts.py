@@ -1,13 +1,4 @@
-"""Texts of the inspector console (zh-CN, en), added to the shared message table, and the
-template filters its pages use for times and durations (shown in Jinkouhe's time)."""
-
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from api.i18n import add_messages
-from api.pages import environment
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+"""Texts of the inspector console (zh-CN, en); ``api.pages`` registers them."""
 
 INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     "inspector_console": ("监管检查工作台", "Inspector console"),
@@ -74,20 +65,3 @@ INSPECT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "json_twin": ("JSON 数据", "As JSON"),
 }
-add_messages(INSPECT_MESSAGES)
-
-
-def localtime(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-def duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-environment.filters.setdefault("localtime", localtime)
-environment.filters.setdefault("duration", duration)

@@ -1,5 +1,10 @@
 """The KDE spreadsheet as files: CSV (UTF-8 with a BOM, so spreadsheet programs read the
-Chinese names) and XLSX (a header row that stays in view, filters on every column)."""
+Chinese names) and XLSX (a header row that stays in view, filters on every column).
+
+Cells hold names staff typed, and regulators open these files in spreadsheet programs that
+run a cell beginning with ``=`` (or ``+ - @``, a tab or CR) as a formula: such text gets a
+leading apostrophe (OWASP's CSV injection rule), and XLSX cells are typed as strings.
+"""
 
 import csv
 import io
@@ -11,8 +16,17 @@ from openpyxl.utils import get_column_letter
 
 from store.kde import KDE_COLUMNS, KdeRow
 
+# What a spreadsheet program may take as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Column widths in characters: wide enough for lot codes and place names.
 XLSX_COLUMN_WIDTH = 24
+
+
+def inert(cell: object) -> object:
+    """The cell as no spreadsheet program will evaluate it; numbers and dates unchanged."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def kde_csv(found: list[KdeRow]) -> bytes:
@@ -21,7 +35,7 @@ def kde_csv(found: list[KdeRow]) -> bytes:
     writer.writerow(KDE_COLUMNS)
     for row in found:
         writer.writerow(
-            [cell.isoformat() if isinstance(cell, date) else cell for cell in row.cells()]
+            [inert(cell.isoformat() if isinstance(cell, date) else cell) for cell in row.cells()]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -35,7 +49,10 @@ def kde_xlsx(found: list[KdeRow]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in found:
-        sheet.append(row.cells())
+        sheet.append([inert(cell) for cell in row.cells()])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for index in range(1, len(KDE_COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = XLSX_COLUMN_WIDTH
     for cell in sheet["E"][1:]:

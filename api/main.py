@@ -8,7 +8,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import install_error_handlers
+from api.body_limit import BodyLimit
+from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.provenance_page import RenderCache
 from api.routes import (
@@ -23,14 +24,17 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    recalls,
     resolver,
     scans,
     staff_console,
 )
 from api.scan_log import ScanLog
+from api.security_headers import SecurityHeaders
 from api.sessions import SignedCookieSessions
 from api.summary_heads import SummaryHeads, SummaryListener
 from schemas.settings import Settings, get_settings
+from schemas.time_bounds import allow_ahead
 from store.db import open_pool
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.add_middleware(
@@ -79,7 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.public_base_url.startswith("https://"),
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     app.add_middleware(RequestMetrics)
+    # Outermost, so even a body refused before any route carries the headers.
+    app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The resolver first: it answers most requests, and routes are matched in order.
@@ -94,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history.router,
         epcis.router,
         alarms.router,
+        recalls.router,
         exports.router,
         staff_console.router,
         scans.router,

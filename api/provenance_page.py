@@ -12,18 +12,25 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from api.chart import chart_geometry
 from api.i18n import HTML_LANG, Language, translate
 from api.jsonld import product_jsonld
 from api.pages import TEMPLATES_DIR, environment
+from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
 from schemas.provenance import ColdChain, ProvenanceSummary
+from schemas.time_bounds import in_district_time
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Renders kept per process; each is a few kilobytes.
 RENDER_CACHE_SIZE = 2048
+# The code a page's rendering depends on, besides its templates.
+PAGE_MODULES = (
+    "provenance_page.py",
+    "jsonld.py",
+    "provenance_chart.py",
+    "chart_scale.py",
+    "public_texts.py",
+)
 
 
 def _render_tag() -> str:
@@ -31,7 +38,7 @@ def _render_tag() -> str:
     digest = hashlib.sha256()
     for path in sorted((TEMPLATES_DIR / "public").glob("*.html")):
         digest.update(path.read_bytes())
-    for module in ("provenance_page.py", "jsonld.py", "chart.py", "public_texts.py"):
+    for module in PAGE_MODULES:
         digest.update((TEMPLATES_DIR.parent / module).read_bytes())
     return digest.hexdigest()[:8]
 
@@ -64,11 +71,11 @@ def etag_for(version: int, language: Language, representation: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return in_district_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _day(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).date().isoformat()
+    return in_district_time(moment).date().isoformat()
 
 
 def _duration(language: Language) -> Callable[[float], str]:

@@ -19,6 +19,9 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "farmtrace_session"
+# The session's id in the console_sessions table: logout and user changes end it there, so a
+# copied cookie stops working at once, whatever its signature says.
+SESSION_ID_KEY = "sid"
 # One working shift and a bit: staff at the packing line sign in once a day.
 SESSION_MAX_AGE_S = 14 * 3600
 

@@ -1,6 +1,4 @@
-"""Texts of the staff console (zh, en)."""
-
-from api.i18n import add_messages
+"""Texts of the staff console (zh-CN, en); ``api.pages`` registers them."""
 
 STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     "receive_lot": ("收货登记", "Receive a lot"),
@@ -49,5 +47,3 @@ STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     "open": ("打开", "Open"),
     "form_refused": ("填写有误：", "Please check the form:"),
 }
-
-add_messages(STAFF_MESSAGES)

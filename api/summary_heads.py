@@ -13,11 +13,10 @@ import time
 
 import psycopg
 
-from store.summaries import SummaryHead
+from store.summaries import SummaryHead, listen_for_summary_changes
 
 log = logging.getLogger(__name__)
 
-SUMMARY_CHANNEL = "farmtrace_summaries"
 # Seconds between attempts to listen again after the listening connection failed.
 RELISTEN_DELAY_S = 1.0
 # How often the listener wakes to check whether it should stop.
@@ -74,7 +73,7 @@ class SummaryListener:
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(self._database_url, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {SUMMARY_CHANNEL}")
+                    listen_for_summary_changes(conn)
                     self._heads.invalidate()
                     self._heads.listening = True
                     while not self._stopping.is_set():

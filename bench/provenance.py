@@ -34,7 +34,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from farmtrace.embedded import free_port  # noqa: E402
+from farmtrace.servers.network import free_port  # noqa: E402
 from labels.digital_link import build_digital_link  # noqa: E402
 from labels.lot_codes import lot_code_for  # noqa: E402
 from schemas.batches import BatchCreate, HarvestLotCreate, MoveCreate  # noqa: E402

@@ -2,20 +2,20 @@
 
 import click
 
-from farmtrace.commands_api import api
-from farmtrace.commands_broker import broker
-from farmtrace.commands_db import db
-from farmtrace.commands_dead_letters import dead_letters
-from farmtrace.commands_demo import demo
-from farmtrace.commands_devices import devices
-from farmtrace.commands_grafana import grafana
-from farmtrace.commands_ingest import ingest
-from farmtrace.commands_labels import labels_group
-from farmtrace.commands_seed import seed
-from farmtrace.commands_sensors import sensors
-from farmtrace.commands_users import users
-from farmtrace.commands_watch import watch
-from farmtrace.logs import configure_logging
+from farmtrace.commands.api import api
+from farmtrace.commands.broker import broker
+from farmtrace.commands.db import db
+from farmtrace.commands.dead_letters import dead_letters
+from farmtrace.commands.demo import demo
+from farmtrace.commands.devices import devices
+from farmtrace.commands.grafana import grafana
+from farmtrace.commands.ingest import ingest
+from farmtrace.commands.labels import labels_group
+from farmtrace.commands.logs import configure_logging
+from farmtrace.commands.seed import seed
+from farmtrace.commands.sensors import sensors
+from farmtrace.commands.users import users
+from farmtrace.commands.watch import watch
 
 
 @click.group()

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from ingest.dead_letters import DeadLetter
 from ingest.messages import Received, Resolution
-from store.arrivals import Arrival
+from schemas.arrivals import Arrival
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ import json
 from datetime import UTC, datetime
 
 from ingest.dead_letters import DeadLetter, fingerprint, safe_text
-from schemas.metrics import METRICS
 from schemas.senml import base_name, telemetry_topic
+from schemas.sensor_metrics import METRICS
 
 Conflict = tuple[str, str, float, float, float]  # device, metric, UNIX time, value, stored
 

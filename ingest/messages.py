@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from ingest.dead_letters import DeadLetter, refused_message, refused_record, safe_text
+from schemas.arrivals import Arrival
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
-from store.arrivals import Arrival
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from a narrower alphabet. MOD 37-2 has a 37th check symbol ``*``; a draw whose c
 import re
 import secrets
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+
+from schemas.district_time import DISTRICT_TIME
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_LENGTH = 20
@@ -23,8 +24,6 @@ RANDOM_LENGTH = 9
 MAX_PREFIX_LENGTH = 4
 _MODULUS = 37
 _LOT_CODE = re.compile(r"[0-9A-Z]{2,20}")
-# Lot dates are the processing centre's calendar day.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def _weighted_sum(text: str) -> int:
@@ -66,4 +65,4 @@ def generate_lot_code(prefix: str = "", on: date | None = None) -> str:
 
 def lot_code_for(product: str, received_at: datetime) -> str:
     """A lot code for a batch of ``product``, dated by the processing centre's calendar day."""
-    return generate_lot_code(prefix=product, on=received_at.astimezone(LOCAL_TIME).date())
+    return generate_lot_code(prefix=product, on=received_at.astimezone(DISTRICT_TIME).date())

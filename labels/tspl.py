@@ -6,6 +6,8 @@ font, TEXT's two multipliers are the character height in points. ``CODEPAGE UTF-
 printer read the strings as UTF-8.
 """
 
+import unicodedata
+
 from labels.dots import fitted_height, place_qr
 from labels.layout import LabelLayout, mm_to_dots
 from labels.qr import ERROR_LEVEL, qr_text
@@ -19,8 +21,11 @@ POINTS_PER_INCH = 72
 
 
 def _string(text: str) -> str:
-    # TSPL has no backslash escapes except \["] for a double quote inside a string.
-    return '"' + text.replace('"', '\\["]') + '"'
+    """A TSPL string literal. A line end ends the command (the rest would be a command of its
+    own, ``PRINT 1,999``), so control characters become spaces; TSPL has no backslash
+    escapes except \\["] for a double quote inside a string."""
+    printable = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return '"' + printable.replace('"', '\\["]') + '"'
 
 
 def render_tspl(layout: LabelLayout, dpi: int, font: str = TSPL_FONT, copies: int = 1) -> bytes:

@@ -15,7 +15,12 @@ _FIELD_ESCAPES = {"_": "_5F", "^": "_5E", "~": "_7E"}
 
 
 def _field(text: str) -> str:
-    return "".join(_FIELD_ESCAPES.get(char, char) for char in text)
+    """Field data after ^FH: the command prefixes and control characters hex-escaped, so
+    nothing a user typed can end the field or start a command."""
+    return "".join(
+        _FIELD_ESCAPES.get(char) or (f"_{ord(char):02X}" if ord(char) < 0x20 else char)
+        for char in text
+    )
 
 
 def render_zpl(layout: LabelLayout, dpi: int, font: str = ZPL_FONT, copies: int = 1) -> bytes:

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from pydantic import (
     AnyHttpUrl,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +15,7 @@ from pydantic import (
 
 from schemas.cbv import RECORDED_TYPES
 from schemas.codes import Code, Text, Unit
+from schemas.time_bounds import EnteredDate, EnteredTime
 
 # Quantities are weights or counts at a processing centre: never negative, never astronomic.
 Quantity = Annotated[float, Field(gt=0, le=10_000_000)]
@@ -29,7 +29,7 @@ class HarvestLotCreate(BaseModel):
 
     producer: Code
     village: Code
-    harvest_date: date
+    harvest_date: EnteredDate
     quantity: Quantity
     unit: Unit
 
@@ -55,7 +55,7 @@ class BatchCreate(BaseModel):
     quantity: Quantity
     unit: Unit
     location: Code
-    received_at: AwareDatetime
+    received_at: EnteredTime
     grade: ShortText | None = Field(default=None, examples=["一级"])
 
 
@@ -115,7 +115,7 @@ class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: RecordedType
-    time: AwareDatetime
+    time: EnteredTime
     location: Code | None = Field(default=None, description="defaults to where the batch is then")
     data: dict[str, Any] = Field(default_factory=dict)
     corrects: UUID | None = Field(
@@ -148,7 +148,7 @@ class MoveCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location: Code
-    time: AwareDatetime | None = Field(default=None, description="defaults to now")
+    time: EnteredTime | None = Field(default=None, description="defaults to now")
 
 
 class CustodyPublic(BaseModel):
@@ -170,7 +170,7 @@ class SplitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     children: list[SplitChild] = Field(min_length=1, max_length=200)
-    time: AwareDatetime | None = None
+    time: EnteredTime | None = None
     location: Code | None = Field(default=None, description="defaults to where the parent is")
 
 
@@ -178,7 +178,7 @@ class MergeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     parents: list[LotCode] = Field(min_length=2, max_length=100)
-    time: AwareDatetime | None = None
+    time: EnteredTime | None = None
     location: Code | None = Field(default=None, description="defaults to where the first parent is")
     grade: ShortText | None = None
 

@@ -7,15 +7,11 @@ else the batch's own public URL (``{base}/l/{lot}``). Locations with a GLN are
 has no name for are extension fields under the ``farmtrace:`` prefix the context declares.
 """
 
-from datetime import timedelta, timezone
-
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 SCHEMA_VERSION = "2.0"
 GS1_RESOLVER = "https://id.gs1.org"
 EXTENSION_PREFIX = "farmtrace"
 # Events are dated in Jinkouhe's time zone (China Standard Time, no daylight saving).
-EVENT_TIME_ZONE = timezone(timedelta(hours=8))
-EVENT_TIME_ZONE_OFFSET = "+08:00"
 
 # UN/ECE Recommendation 20 codes for the units staff type at the scale.
 UNECE_UNITS = {

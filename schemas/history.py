@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.batches import CustodyPublic
+from schemas.master_data import StorageProfile
 
 FindingKind = Literal["excursion", "gap"]
 Verdict = Literal["held", "excursions", "gaps", "no_data", "no_profile"]
@@ -37,17 +38,9 @@ class HistorySeries(BaseModel):
     points: list[HistoryPoint]
 
 
-class Band(BaseModel):
-    temp_min: float | None
-    temp_max: float | None
-    humidity_max: float | None
-    max_excursion_minutes: int
-    max_gap_minutes: int
-
-
 class TemperatureHistory(BaseModel):
     lot_code: str
-    band: Band
+    storage_profile: StorageProfile
     bucket_seconds: int | None = Field(description="width of each point; null for raw readings")
     custody: list[CustodyPublic]
     series: list[HistorySeries]

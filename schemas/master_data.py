@@ -3,10 +3,11 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.codes import Code, Name, Text
 from schemas.gs1 import normalize_gtin
+from schemas.time_bounds import EnteredDate, EnteredTime
 
 LocationKind = Literal[
     "village_point", "township_station", "processing_room", "cold_store", "warehouse", "truck"
@@ -119,11 +120,11 @@ class DeviceCreate(BaseModel):
     device_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     kind: Name
     location: Code | None = None
-    installed_from: AwareDatetime | None = Field(
+    installed_from: EnteredTime | None = Field(
         default=None, description="ISO 8601 with an offset"
     )
     reporting_interval_s: int = Field(default=60, ge=1, le=86_400)
-    last_calibrated: date | None = None
+    last_calibrated: EnteredDate | None = None
 
 
 class DevicePublic(BaseModel):

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from schemas.metrics import METRICS
+from schemas.sensor_metrics import METRICS
 
 SENML_CONTENT_TYPE = "application/senml+json"
 TELEMETRY_TOPIC = "farmtrace/devices/{device_id}/telemetry"
@@ -53,23 +51,6 @@ def device_id_from_topic(topic: str) -> str | None:
     ):
         return parts[2] or None
     return None
-
-
-class SenmlRecord(BaseModel):
-    """One SenML record; base fields apply to it and to the records after it."""
-
-    model_config = ConfigDict(extra="allow")
-
-    bn: str | None = None
-    bt: float | None = None
-    bu: str | None = None
-    bv: float | None = None
-    bver: int | None = None
-    n: str | None = None
-    u: str | None = None
-    v: float | None = None
-    vb: bool | None = None
-    t: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

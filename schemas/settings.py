@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # database; this bounds how long one may outlive a change if an announcement were missed.
     public_head_ttl_s: float = 10.0
 
+    # How far ahead of this server's clock a time a person enters may be (clock drift).
+    time_ahead_tolerance_s: float = 300.0
+    # Largest request body the web application reads (413 above it), before any parsing.
+    request_body_max_bytes: int = 1024 * 1024
+
     # Readings older than this are dropped by TimescaleDB's retention policy (two years).
     retention_days: int = 730
     # Chunks older than this are compressed on TimescaleDB.

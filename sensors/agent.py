@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from schemas.metrics import METRICS
+from schemas.sensor_metrics import METRICS
 from sensors.clock import CLOCK_SET, boot_id, clock_state
 from sensors.config import AgentConfig
 from sensors.link import Acknowledged, BrokerLink

@@ -4,8 +4,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from schemas.metrics import METRICS
 from schemas.senml import base_name
+from schemas.sensor_metrics import METRICS
 from sensors.spool import SpooledRecord
 
 # Most records a gateway sends are temperatures; naming their unit once saves bytes.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemas.metrics import METRICS
+from schemas.sensor_metrics import METRICS
 from sensors.samples import Sample
 
 _SCHEMA = """

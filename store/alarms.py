@@ -21,10 +21,10 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from schemas.alarms import AlarmPublic
+from schemas.arrivals import Arrival
 from store import audit
-from store.arrivals import Arrival
-from store.batches import rows
-from store.detection import BandLimits, out_of_band_runs
+from store.db import rows
+from store.detection import Limits, out_of_band_runs
 from store.errors import ConflictError, NotFoundError
 
 DEFAULT_SILENCE_FACTOR = 3.0
@@ -44,7 +44,7 @@ class AlarmChange:
 
 @dataclass(frozen=True)
 class Profile:
-    limits: BandLimits
+    limits: Limits
     allowed: timedelta
     max_gap: timedelta
     batches: list[str]
@@ -66,11 +66,7 @@ def _profile_at(
     )[0]
     if not found["lots"]:
         return None
-    limits = (
-        BandLimits(None, found["hum"])
-        if metric == "hum"
-        else BandLimits(found["low"], found["high"])
-    )
+    limits = Limits(None, found["hum"]) if metric == "hum" else Limits(found["low"], found["high"])
     if limits.low is None and limits.high is None:
         return None
     return Profile(

@@ -1,26 +1,8 @@
 """The outbox of newly stored readings (see migration 0004)."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import psycopg
 
-
-@dataclass(frozen=True)
-class Arrival:
-    device_id: str
-    first_time: datetime
-    last_time: datetime
-    row_count: int
-
-    def merged(self, other: "Arrival") -> "Arrival":
-        """One arrival spanning both (same device)."""
-        return Arrival(
-            self.device_id,
-            min(self.first_time, other.first_time),
-            max(self.last_time, other.last_time),
-            self.row_count + other.row_count,
-        )
+from schemas.arrivals import Arrival
 
 
 def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:

@@ -1,17 +1,17 @@
 """Batches: receiving from harvest lots, reading one with its history, listing recent ones."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from schemas.batches import BatchCreate, BatchPublic, HarvestLotPublic
 from schemas.cbv import bizstep_for
 from schemas.codes import normalize_lot_code
 from store import audit
+from store.db import rows
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError
 
 # Makes a new lot code for a product received on a date; the API passes the label package's.
@@ -37,13 +37,6 @@ FROM harvest_lots h
 JOIN producers pr ON pr.code = h.producer
 JOIN locations v ON v.code = h.village
 """
-
-
-def rows(
-    conn: psycopg.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-) -> list[dict[str, Any]]:
-    """Rows as dicts whatever the connection's own row factory is."""
-    return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
 
 
 def batch_row(conn: psycopg.Connection, lot_code: str, lock: bool = False) -> dict[str, Any]:
@@ -223,3 +216,24 @@ def harvest_lots_of(conn: psycopg.Connection, batch_ids: Sequence[int]) -> list[
         (list(batch_ids),),
     )
     return [HarvestLotPublic(**row) for row in found]
+
+
+def has_batches(conn: psycopg.Connection) -> bool:
+    return bool(rows(conn, "SELECT 1 FROM batches LIMIT 1"))
+
+
+def lot_codes(conn: psycopg.Connection) -> list[str]:
+    """Every batch's lot code, in the order the batches were received."""
+    return [
+        row["lot_code"] for row in rows(conn, "SELECT lot_code FROM batches ORDER BY received_at")
+    ]
+
+
+def product_gtin(conn: psycopg.Connection, lot_code: str) -> str | None:
+    """The GTIN of the batch's product, or None (no such batch, or a product without one)."""
+    found = rows(
+        conn,
+        "SELECT p.gtin FROM batches b JOIN products p ON p.code = b.product WHERE b.lot_code = %s",
+        (lot_code,),
+    )
+    return found[0]["gtin"] if found else None

@@ -12,8 +12,8 @@ import psycopg
 
 from schemas.history import Finding, TemperatureHistory
 from schemas.provenance import ChartPoint, ColdChain, ColdChainFinding
-from store.batches import rows
-from store.findings import batch_findings, has_limits, verdict
+from store.db import rows
+from store.findings import batch_findings, sets_limits, verdict
 from store.genealogy import ancestor_ids
 from store.history import temperature_history
 
@@ -52,9 +52,11 @@ def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
     chart = _chart(histories)
     values = [v for point in chart for v in (point.low, point.high) if v is not None]
     return ColdChain(
-        verdict=verdict([f for f, _ in findings], any_data or bool(values), has_limits(own.band)),
-        band_min=own.band.temp_min,
-        band_max=own.band.temp_max,
+        verdict=verdict(
+            [f for f, _ in findings], any_data or bool(values), sets_limits(own.storage_profile)
+        ),
+        band_min=own.storage_profile.temp_min,
+        band_max=own.storage_profile.temp_max,
         refrigerated_hours=round(_refrigerated_hours(histories, now), 1),
         temp_min=min(values) if values else None,
         temp_max=max(values) if values else None,

@@ -7,7 +7,8 @@ import psycopg
 from schemas.batches import CustodyPublic, MoveCreate
 from schemas.cbv import bizstep_for
 from store import audit
-from store.batches import batch_row, insert_event, require_location, rows
+from store.batches import batch_row, insert_event, require_location
+from store.db import database_now, rows
 from store.errors import ConflictError
 
 
@@ -33,7 +34,7 @@ def move_batch(
     with conn.transaction():
         batch = batch_row(conn, lot_code, lock=True)
         destination = require_location(conn, move.location)
-        time = move.time or _now(conn)
+        time = move.time or database_now(conn)
         current = rows(
             conn,
             "SELECT location, lower(during) AS start FROM custody"
@@ -63,8 +64,16 @@ def move_batch(
     return custody_of(conn, batch["id"])
 
 
-def _now(conn: psycopg.Connection) -> datetime:
-    return rows(conn, "SELECT now() AS now")[0]["now"]
+def lots_kept_cold(conn: psycopg.Connection) -> list[str]:
+    """Lot codes of batches that spent time in a cold store, warehouse or truck, oldest first."""
+    found = rows(
+        conn,
+        "SELECT b.lot_code FROM batches b"
+        " WHERE EXISTS (SELECT 1 FROM custody c JOIN locations l ON l.code = c.location"
+        "   WHERE c.batch_id = b.id AND l.kind IN ('cold_store', 'warehouse', 'truck'))"
+        " ORDER BY b.received_at, b.lot_code",
+    )
+    return [row["lot_code"] for row in found]
 
 
 def _open_interval(

@@ -1,14 +1,21 @@
 """Connections and pools; a pool is opened by whoever runs (lifespan, command), not at import."""
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from store.lenient_dates import load_dates_leniently
+
 
 def connect(database_url: str, autocommit: bool = False) -> psycopg.Connection:
-    return psycopg.connect(database_url, autocommit=autocommit)
+    conn = psycopg.connect(database_url, autocommit=autocommit)
+    load_dates_leniently(conn)
+    return conn
 
 
 def open_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> ConnectionPool:
@@ -17,10 +24,30 @@ def open_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> Conne
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row},
+        configure=load_dates_leniently,
         open=False,
     )
     pool.open(wait=True, timeout=30)
     return pool
+
+
+def rows(
+    conn: psycopg.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> list[dict[str, Any]]:
+    """Rows as dicts whatever the connection's own row factory is."""
+    return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
+
+
+def database_now(conn: psycopg.Connection) -> datetime:
+    """The database server's clock, which every process of a deployment shares."""
+    row = conn.execute("SELECT now()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+def ping(conn: psycopg.Connection) -> None:
+    """A round trip that fails when the server cannot answer."""
+    conn.execute("SELECT 1")
 
 
 def has_timescaledb(conn: psycopg.Connection) -> bool:
@@ -32,3 +59,13 @@ def has_timescaledb(conn: psycopg.Connection) -> bool:
 def database_url_on(server_url: str, dbname: str) -> str:
     """The URL of database ``dbname`` on the server that ``server_url`` names."""
     return urlunsplit(urlsplit(server_url)._replace(path=f"/{dbname}"))
+
+
+def create_database_if_missing(server_url: str, dbname: str) -> None:
+    """Create database ``dbname`` on the server unless it exists already."""
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if not exists:
+            admin.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname))
+            )

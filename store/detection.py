@@ -12,7 +12,7 @@ Point = tuple[datetime, float]
 
 
 @dataclass(frozen=True)
-class BandLimits:
+class Limits:
     low: float | None
     high: float | None
 
@@ -49,7 +49,7 @@ class Silence:
         return self.end - self.start
 
 
-def out_of_band_runs(points: Iterable[Point], band: BandLimits, max_gap: timedelta) -> list[Run]:
+def out_of_band_runs(points: Iterable[Point], band: Limits, max_gap: timedelta) -> list[Run]:
     """Every run outside the band; a silence longer than ``max_gap`` ends a run, because
     nothing is known of the silence (it is reported as a gap of its own)."""
     runs: list[Run] = []
@@ -81,7 +81,7 @@ def out_of_band_runs(points: Iterable[Point], band: BandLimits, max_gap: timedel
 
 
 def excursions(
-    points: Iterable[Point], band: BandLimits, allowed: timedelta, max_gap: timedelta
+    points: Iterable[Point], band: Limits, allowed: timedelta, max_gap: timedelta
 ) -> list[Run]:
     """Runs outside the band that lasted longer than the profile allows."""
     return [run for run in out_of_band_runs(points, band, max_gap) if run.duration > allowed]

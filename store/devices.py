@@ -11,10 +11,7 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from schemas.mqtt_passwords import mosquitto_hash, new_password
-
-
-class DeviceError(ValueError):
-    """A registry request that cannot be carried out (unknown device, duplicate id)."""
+from store.errors import DuplicateDeviceError, InvalidDeviceError, UnknownDeviceError
 
 
 @dataclass(frozen=True)
@@ -51,11 +48,11 @@ def add_device(
             if location is not None:
                 install_device(conn, device_id, location, installed_from)
     except psycopg.errors.UniqueViolation as error:
-        raise DeviceError(f"device {device_id!r} is already registered") from error
+        raise DuplicateDeviceError(f"device {device_id!r} is already registered") from error
     except psycopg.errors.ForeignKeyViolation as error:
-        raise DeviceError(f"unknown location {location!r}") from error
+        raise InvalidDeviceError(f"unknown location {location!r}") from error
     except psycopg.errors.CheckViolation as error:
-        raise DeviceError(f"invalid device id {device_id!r}") from error
+        raise InvalidDeviceError(f"invalid device id {device_id!r}") from error
     return password
 
 
@@ -89,7 +86,7 @@ def revoke_device(conn: psycopg.Connection, device_id: str) -> None:
             (device_id,),
         )
         if cur.rowcount == 0:
-            raise DeviceError(f"no active device {device_id!r}")
+            raise UnknownDeviceError(f"no active device {device_id!r}")
         conn.execute(
             "UPDATE device_installations SET during = tstzrange(lower(during), now())"
             " WHERE device_id = %s AND upper_inf(during) AND lower(during) < now()",
@@ -129,3 +126,9 @@ def device_is_active(conn: psycopg.Connection, device_id: str) -> bool:
         .fetchone()
     )
     return row is not None
+
+
+def registered_device_ids(conn: psycopg.Connection) -> set[str]:
+    """Every id ever registered, revoked ones included (an id is never given twice)."""
+    rows = conn.cursor(row_factory=tuple_row).execute("SELECT device_id FROM devices").fetchall()
+    return {row[0] for row in rows}

@@ -18,7 +18,9 @@ import psycopg
 
 from schemas import epcis as voc
 from schemas.cbv import CBV_DISPOSITION, EVENT_MEANINGS, TEST_DISPOSITIONS
-from store.batches import batch_row, rows
+from schemas.district_time import DISTRICT_UTC_OFFSET, DISTRICT_UTC_OFFSET_TEXT
+from store.batches import batch_row
+from store.db import rows
 from store.findings import batch_findings
 from store.history import Segment, custody_segments
 
@@ -90,7 +92,7 @@ class _Builder:
         return {
             "type": kind,
             "eventTime": _time(when),
-            "eventTimeZoneOffset": voc.EVENT_TIME_ZONE_OFFSET,
+            "eventTimeZoneOffset": DISTRICT_UTC_OFFSET_TEXT,
         }
 
     def harvests(self, batch_id: int) -> None:
@@ -103,7 +105,7 @@ class _Builder:
         )
         for lot in found:
             # Harvests are dated by day; noon in Jinkouhe stands for the day.
-            when = datetime.combine(lot["harvest_date"], time(12), voc.EVENT_TIME_ZONE)
+            when = datetime.combine(lot["harvest_date"], time(12), DISTRICT_UTC_OFFSET)
             self.add(
                 _derived_id("harvest", lot["id"]),
                 {

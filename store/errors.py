@@ -22,3 +22,35 @@ class InvalidReferenceError(StoreError):
 
 class ConflictError(StoreError):
     """The request contradicts what is recorded (a duplicate code, an overlapping custody)."""
+
+
+class DeviceError(StoreError):
+    """A device-registry request that cannot be carried out."""
+
+
+class DuplicateDeviceError(DeviceError, ConflictError):
+    """The device id is registered already."""
+
+
+class UnknownDeviceError(DeviceError, NotFoundError):
+    """No active device has this id."""
+
+
+class InvalidDeviceError(DeviceError, InvalidReferenceError):
+    """The device id is malformed or names a location that does not exist."""
+
+
+class UserError(StoreError):
+    """A user-management request that cannot be carried out."""
+
+
+class DuplicateUserError(UserError, ConflictError):
+    """The user name is taken."""
+
+
+class InvalidUserError(UserError, InvalidReferenceError):
+    """The request names a role that does not exist."""
+
+
+class UnknownUserError(UserError, NotFoundError):
+    """No user has this name."""

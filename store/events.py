@@ -6,8 +6,10 @@ from typing import Any
 import psycopg
 
 from schemas.batches import EventCreate, EventPublic
+from schemas.district_time import DISTRICT_TIME_ZONE
 from store import audit
-from store.batches import batch_row, insert_event, require_location, rows
+from store.batches import batch_row, insert_event, require_location
+from store.db import rows
 from store.errors import InvalidReferenceError
 
 
@@ -55,10 +57,9 @@ def _mark_packed(conn: psycopg.Connection, batch_id: int, packed_at: datetime) -
     """Packing dates the batch: the label's pack date and best-before come from here."""
     conn.execute(
         "UPDATE batches b SET packed_at = %s, status = 'ready',"
-        " best_before = (%s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
-        "   + p.shelf_life_days"
+        " best_before = (%s::timestamptz AT TIME ZONE %s)::date + p.shelf_life_days"
         " FROM products p WHERE p.code = b.product AND b.id = %s",
-        (packed_at, packed_at, batch_id),
+        (packed_at, packed_at, DISTRICT_TIME_ZONE, batch_id),
     )
 
 

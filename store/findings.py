@@ -13,21 +13,23 @@ from datetime import datetime, timedelta
 import psycopg
 from psycopg.rows import tuple_row
 
-from schemas.history import Band, Finding, Verdict
-from store.batches import batch_row, rows
+from schemas.history import Finding, Verdict
+from schemas.master_data import StorageProfile
+from store.batches import batch_row
 from store.custody import custody_of
-from store.detection import BandLimits, Point, excursions, silences
-from store.history import Segment, custody_segments, monitored_metrics, storage_band
+from store.db import rows
+from store.detection import Limits, Point, excursions, silences
+from store.history import Segment, custody_segments, monitored_metrics, storage_profile_of
 
 
-def band_limits(band: Band, metric: str) -> BandLimits:
+def limits_for(profile: StorageProfile, metric: str) -> Limits:
     if metric == "hum":
-        return BandLimits(None, band.humidity_max)
-    return BandLimits(band.temp_min, band.temp_max)
+        return Limits(None, profile.humidity_max)
+    return Limits(profile.temp_min, profile.temp_max)
 
 
-def has_limits(band: Band) -> bool:
-    return any(v is not None for v in (band.temp_min, band.temp_max, band.humidity_max))
+def sets_limits(profile: StorageProfile) -> bool:
+    return any(v is not None for v in (profile.temp_min, profile.temp_max, profile.humidity_max))
 
 
 def segment_points(
@@ -64,12 +66,12 @@ def batch_findings(
     """The findings in time order, and whether any reading was recorded during custody."""
     batch = batch_row(conn, lot_code)
     now = now or rows(conn, "SELECT now() AS now")[0]["now"]
-    band = storage_band(conn, batch["product"])
-    if not has_limits(band):
+    profile = storage_profile_of(conn, batch["product"])
+    if not sets_limits(profile):
         return [], False
-    metrics = monitored_metrics(band)
-    allowed = timedelta(minutes=band.max_excursion_minutes)
-    max_gap = timedelta(minutes=band.max_gap_minutes)
+    metrics = monitored_metrics(profile)
+    allowed = timedelta(minutes=profile.max_excursion_minutes)
+    max_gap = timedelta(minutes=profile.max_gap_minutes)
     spans = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
     judged = {span.location for span in spans}
     segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
@@ -82,7 +84,7 @@ def batch_findings(
             heapq.merge(*([time for time, _ in series] for series in points.values()))
         )
         for metric, series in points.items():
-            limits = band_limits(band, metric)
+            limits = limits_for(profile, metric)
             if limits.low is None and limits.high is None:
                 continue
             for run in excursions(series, limits, allowed, max_gap):
@@ -129,4 +131,4 @@ def verdict(findings: list[Finding], any_data: bool, monitored: bool = True) -> 
 def batch_verdict(conn: psycopg.Connection, lot_code: str) -> Verdict:
     batch = batch_row(conn, lot_code)
     found, any_data = batch_findings(conn, lot_code)
-    return verdict(found, any_data, has_limits(storage_band(conn, batch["product"])))
+    return verdict(found, any_data, sets_limits(storage_profile_of(conn, batch["product"])))

@@ -84,15 +84,6 @@ def batches_from_harvest_lots(
     return sorted({*direct, *descendant_ids(conn, direct)}) if direct else []
 
 
-def batches_from_producer(conn: psycopg.Connection, producer: str) -> list[int]:
-    """Every batch holding any of a producer's harvests (a recall by producer reaches these)."""
-    harvests = [
-        row["id"]
-        for row in rows(conn, "SELECT id FROM harvest_lots WHERE producer = %s", (producer,))
-    ]
-    return batches_from_harvest_lots(conn, harvests) if harvests else []
-
-
 def harvest_lot_trace(conn: psycopg.Connection, harvest_lot_id: int) -> HarvestLotTrace:
     found = rows(conn, HARVEST_LOT_SELECT + " WHERE h.id = %s", (harvest_lot_id,))
     if not found:

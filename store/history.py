@@ -22,11 +22,12 @@ import psycopg
 from psycopg.types.multirange import Multirange
 from psycopg.types.range import Range
 
-from schemas.history import Band, HistoryPoint, HistorySeries, TemperatureHistory
-from schemas.metrics import METRICS
-from store.batches import batch_row, rows
+from schemas.history import HistoryPoint, HistorySeries, TemperatureHistory
+from schemas.master_data import StorageProfile
+from schemas.sensor_metrics import METRICS
+from store.batches import batch_row
 from store.custody import custody_of
-from store.db import has_timescaledb
+from store.db import has_timescaledb, rows
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
@@ -57,19 +58,19 @@ class Segment:
     calibration_due: date | None
 
 
-def storage_band(conn: psycopg.Connection, product: str) -> Band:
+def storage_profile_of(conn: psycopg.Connection, product: str) -> StorageProfile:
     found = rows(
         conn,
         "SELECT temp_min, temp_max, humidity_max, max_excursion_minutes, max_gap_minutes"
         " FROM products WHERE code = %s",
         (product,),
     )
-    return Band(**found[0])
+    return StorageProfile(**found[0])
 
 
-def monitored_metrics(band: Band) -> list[str]:
+def monitored_metrics(profile: StorageProfile) -> list[str]:
     """Temperature always has a history; humidity where the profile limits it."""
-    return ["temp", "hum"] if band.humidity_max is not None else ["temp"]
+    return ["temp", "hum"] if profile.humidity_max is not None else ["temp"]
 
 
 def calibration_overdue(due: date | None, today: date) -> bool:
@@ -257,13 +258,13 @@ def temperature_history(
     """The batch's history: raw on request, otherwise at most ``points`` buckets per metric."""
     batch = batch_row(conn, lot_code)
     now = now or rows(conn, "SELECT now() AS now")[0]["now"]
-    band = storage_band(conn, batch["product"])
+    profile = storage_profile_of(conn, batch["product"])
     segments = custody_segments(conn, batch["id"], now)
     timescale = has_timescaledb(conn)
     width = None if raw else choose_bucket_width(segments, max(1, min(points, MAX_POINTS)))
     today = now.date()
     series = []
-    for metric in monitored_metrics(band):
+    for metric in monitored_metrics(profile):
         for segment in segments:
             series.append(
                 HistorySeries(
@@ -284,7 +285,7 @@ def temperature_history(
             )
     return TemperatureHistory(
         lot_code=batch["lot_code"],
-        band=band,
+        storage_profile=profile,
         bucket_seconds=width,
         custody=custody_of(conn, batch["id"]),
         series=series,

@@ -6,7 +6,8 @@ from typing import Any
 import psycopg
 
 from schemas.codes import normalize_lot_code
-from store.batches import rows
+from schemas.district_time import DISTRICT_TIME_ZONE
+from store.db import rows
 
 # A search shows at most this many batches; a verdict is computed for each one shown.
 SEARCH_LIMIT = 50
@@ -41,11 +42,11 @@ def search_batches(
         )
         params["producer"] = f"%{producer}%"
     if since:
-        where.append("(b.received_at AT TIME ZONE 'Asia/Shanghai')::date >= %(since)s")
-        params["since"] = since
+        where.append("(b.received_at AT TIME ZONE %(zone)s)::date >= %(since)s")
+        params["since"], params["zone"] = since, DISTRICT_TIME_ZONE
     if until:
-        where.append("(b.received_at AT TIME ZONE 'Asia/Shanghai')::date <= %(until)s")
-        params["until"] = until
+        where.append("(b.received_at AT TIME ZONE %(zone)s)::date <= %(until)s")
+        params["until"], params["zone"] = until, DISTRICT_TIME_ZONE
     return rows(
         conn,
         "SELECT b.lot_code, p.name_zh AS product_name_zh, p.name_en AS product_name_en,"

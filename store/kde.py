@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 
 from schemas.codes import normalize_lot_code
-from store.batches import rows
+from schemas.district_time import DISTRICT_TIME, DISTRICT_TIME_ZONE, DISTRICT_UTC_OFFSET_TEXT
+from store.db import rows
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Column names as FSMA 204 (21 CFR 1 subpart S) names the key data elements.
 KDE_COLUMNS = (
     "Traceability Lot Code",
@@ -103,12 +102,9 @@ def critical_tracking_event(
     return None
 
 
-_LOCAL_DATE = "(%({param})s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
-
-
 def _local(time: datetime) -> tuple[date, str]:
-    local = time.astimezone(LOCAL_TIME)
-    return local.date(), local.strftime("%H:%M:%S +08:00")
+    local = time.astimezone(DISTRICT_TIME)
+    return local.date(), local.strftime(f"%H:%M:%S {DISTRICT_UTC_OFFSET_TEXT}")
 
 
 def kde_rows(
@@ -119,7 +115,7 @@ def kde_rows(
 ) -> list[KdeRow]:
     """One row per critical tracking event of the lots named, or in the period."""
     event_where, harvest_where = ["true"], ["true"]
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"zone": DISTRICT_TIME_ZONE}
     if lot_codes:
         params["lots"] = [normalize_lot_code(code) for code in lot_codes]
         event_where.append("b.lot_code = ANY(%(lots)s)")
@@ -128,13 +124,13 @@ def kde_rows(
         params["since"] = since
         event_where.append("e.time >= %(since)s")
         harvest_where.append(
-            "h.harvest_date >= (%(since)s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
+            "h.harvest_date >= (%(since)s::timestamptz AT TIME ZONE %(zone)s)::date"
         )
     if until is not None:
         params["until"] = until
         event_where.append("e.time < %(until)s")
         harvest_where.append(
-            "h.harvest_date < (%(until)s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
+            "h.harvest_date < (%(until)s::timestamptz AT TIME ZONE %(zone)s)::date"
         )
     kinds = {row["code"]: row["kind"] for row in rows(conn, "SELECT code, kind FROM locations")}
     names = {row["code"]: row["name"] for row in rows(conn, "SELECT code, name FROM locations")}

@@ -3,10 +3,10 @@
 import psycopg
 from psycopg.rows import dict_row
 
+from schemas.district_time import DISTRICT_TIME_ZONE
 from schemas.labels import LabelData
 
 # Pack and best-before dates are printed as local calendar dates in the district.
-LOCAL_TIME_ZONE = "Asia/Shanghai"
 # Between several origin villages on one label (the Chinese enumeration comma).
 VILLAGE_SEPARATOR = "、"
 
@@ -35,7 +35,7 @@ def load_label_data(conn: psycopg.Connection, lot_code: str) -> LabelData | None
     with conn.cursor(row_factory=dict_row) as cursor:
         row = cursor.execute(
             _LABEL_QUERY,
-            {"lot_code": lot_code, "zone": LOCAL_TIME_ZONE, "separator": VILLAGE_SEPARATOR},
+            {"lot_code": lot_code, "zone": DISTRICT_TIME_ZONE, "separator": VILLAGE_SEPARATOR},
         ).fetchone()
     if row is None:
         return None

@@ -3,7 +3,6 @@
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from schemas.master_data import (
     LocationCreate,
@@ -15,6 +14,7 @@ from schemas.master_data import (
     StorageProfile,
 )
 from store import audit
+from store.db import rows
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError
 
 _PRODUCT_COLUMNS = (
@@ -24,10 +24,6 @@ _PRODUCT_COLUMNS = (
 _PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent"
 _LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent"
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
-
-
-def _rows(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[dict]:
-    return conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
 
 
 def _product(row: dict[str, Any]) -> ProductPublic:
@@ -78,16 +74,16 @@ def create_product(
 
 
 def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
-    rows = _rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE code = %s", (code,))
-    if not rows:
+    found = rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE code = %s", (code,))
+    if not found:
         raise NotFoundError(f"no product {code!r}", f"找不到产品 {code}")
-    return _product(rows[0])
+    return _product(found[0])
 
 
 def list_products(conn: psycopg.Connection) -> list[ProductPublic]:
     return [
         _product(row)
-        for row in _rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY code")
+        for row in rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY code")
     ]
 
 
@@ -109,15 +105,15 @@ def create_producer(
 
 
 def get_producer(conn: psycopg.Connection, code: str) -> ProducerPublic:
-    rows = _rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE code = %s", (code,))
-    if not rows:
+    found = rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE code = %s", (code,))
+    if not found:
         raise NotFoundError(f"no producer {code!r}", f"找不到生产者 {code}")
-    return ProducerPublic(**rows[0])
+    return ProducerPublic(**found[0])
 
 
 def list_producers(conn: psycopg.Connection) -> list[ProducerPublic]:
-    rows = _rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers ORDER BY code")
-    return [ProducerPublic(**row) for row in rows]
+    found = rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers ORDER BY code")
+    return [ProducerPublic(**row) for row in found]
 
 
 def create_location(
@@ -138,17 +134,17 @@ def create_location(
 
 
 def get_location(conn: psycopg.Connection, code: str) -> LocationPublic:
-    rows = _rows(conn, f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE code = %s", (code,))
-    if not rows:
+    found = rows(conn, f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE code = %s", (code,))
+    if not found:
         raise NotFoundError(f"no location {code!r}", f"找不到位置 {code}")
-    return LocationPublic(**rows[0])
+    return LocationPublic(**found[0])
 
 
 def list_locations(conn: psycopg.Connection, kind: str | None = None) -> list[LocationPublic]:
-    rows = _rows(
+    found = rows(
         conn,
         f"SELECT {_LOCATION_COLUMNS} FROM locations WHERE %s::text IS NULL OR kind = %s"
         " ORDER BY kind, code",
         (kind, kind),
     )
-    return [LocationPublic(**row) for row in rows]
+    return [LocationPublic(**row) for row in found]

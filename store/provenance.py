@@ -11,8 +11,8 @@ import psycopg
 
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
-from store.batches import rows
 from store.cold_chain_summary import cold_chain_of
+from store.db import rows
 from store.errors import NotFoundError
 from store.genealogy import ancestor_ids
 

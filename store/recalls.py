@@ -3,9 +3,10 @@ holding that produce recalled, in one transaction, so every page shows it at onc
 
 import psycopg
 
-from schemas.alarms import RecallCreate, RecalledBatch, RecallPublic
+from schemas.recalls import RecallCreate, RecalledBatch, RecallPublic
 from store import audit
-from store.batches import batch_row, rows
+from store.batches import batch_row
+from store.db import rows
 from store.errors import InvalidReferenceError, NotFoundError
 from store.genealogy import batches_from_harvest_lots, descendant_ids
 
@@ -88,3 +89,9 @@ def get_recall(conn: psycopg.Connection, recall_id: int) -> RecallPublic:
         raise NotFoundError(f"no recall {recall_id}")
     batches = [RecalledBatch(**row) for row in rows(conn, _RECALLED, (recall_id,))]
     return RecallPublic(**found[0], batches=batches)
+
+
+def recall_reason(conn: psycopg.Connection, lot_code: str) -> str | None:
+    """Why the batch was recalled, or None when it was not."""
+    found = rows(conn, "SELECT recall_reason FROM batches WHERE lot_code = %s", (lot_code,))
+    return found[0]["recall_reason"] if found else None

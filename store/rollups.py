@@ -11,7 +11,7 @@ from datetime import datetime
 
 import psycopg
 
-from store.arrivals import Arrival
+from schemas.arrivals import Arrival
 from store.db import has_timescaledb
 
 ROLLUP_ORIGIN = datetime.fromisoformat("2000-01-01T00:00:00+00:00")

@@ -8,7 +8,7 @@ import psycopg
 
 from schemas.codes import normalize_lot_code
 from schemas.scans import LotScans, SerialScans
-from store.batches import rows
+from store.db import rows
 
 # Serials listed per lot in a report: the most scanned first, which is where copies show.
 SERIALS_LISTED = 200

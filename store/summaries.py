@@ -13,10 +13,10 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
 from schemas.provenance import ProvenanceSummary
-from store.arrivals import Arrival
-from store.batches import rows
+from store.db import rows
 from store.genealogy import descendant_ids
 from store.provenance import compute_summary
 
@@ -159,3 +159,12 @@ def recompute_summaries_for_arrivals(
     for batch_id in touched:
         refresh_summary(conn, batch_id, force=True)
     return touched
+
+
+# Migration 0030's triggers notify this channel when a summary changes or goes stale.
+SUMMARY_CHANNEL = "farmtrace_summaries"
+
+
+def listen_for_summary_changes(conn: psycopg.Connection) -> None:
+    """Subscribe an autocommit connection to summary changes (read with ``conn.notifies``)."""
+    conn.execute(f"LISTEN {SUMMARY_CHANNEL}")

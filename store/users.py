@@ -9,16 +9,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from psycopg.rows import dict_row
 
+from store.errors import DuplicateUserError, InvalidUserError
+
 ROLES = ("staff", "inspector", "admin")
 # 32 random bytes: a bearer token nobody guesses, short enough to paste.
 TOKEN_BYTES = 32
 PASSWORD_BYTES = 12
 
 _hasher = PasswordHasher()
-
-
-class UserError(ValueError):
-    """A user request that cannot be carried out (duplicate name, unknown role)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,10 @@ class NewUserSecrets:
     token: str
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -45,7 +47,7 @@ def create_user(
     conn: psycopg.Connection, username: str, role: str, password: str | None = None
 ) -> NewUserSecrets:
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        raise InvalidUserError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
     password = password or secrets.token_urlsafe(PASSWORD_BYTES)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     try:
@@ -60,7 +62,7 @@ def create_user(
                 .fetchone()
             )
     except psycopg.errors.UniqueViolation as error:
-        raise UserError(f"user {username!r} already exists") from error
+        raise DuplicateUserError(f"user {username!r} already exists") from error
     assert row is not None
     return NewUserSecrets(User(**row), password, token)
 
@@ -79,10 +81,6 @@ def _one_user(conn: psycopg.Connection, where: str, value: object) -> User | Non
 
 def user_by_token(conn: psycopg.Connection, token: str) -> User | None:
     return _one_user(conn, "token_hash", token_hash(token))
-
-
-def user_by_id(conn: psycopg.Connection, user_id: int) -> User | None:
-    return _one_user(conn, "id", user_id)
 
 
 def authenticate(conn: psycopg.Connection, username: str, password: str) -> User | None:

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from farmtrace.embedded import free_port
+from farmtrace.servers.network import free_port
 from schemas.settings import Settings
 from store.users import NewUserSecrets, create_user
 

@@ -8,14 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from farmtrace.embedded import (
-    EmbeddedMosquitto,
-    EmbeddedPostgres,
-    free_port,
-    port_open,
-    timescaledb_installed,
-    wait_for_port,
-)
+from farmtrace.servers.mosquitto import MosquittoBroker
+from farmtrace.servers.network import free_port, port_open, wait_for_port
+from farmtrace.servers.postgres import PostgresCluster, timescaledb_installed
 
 __all__ = [
     "PrivateMosquitto",
@@ -27,7 +22,7 @@ __all__ = [
 ]
 
 
-class PrivatePostgres(EmbeddedPostgres):
+class PrivatePostgres(PostgresCluster):
     """A throwaway cluster on a free port, initialised at once."""
 
     def __init__(self, timescaledb: bool = False) -> None:
@@ -44,7 +39,7 @@ class PrivatePostgres(EmbeddedPostgres):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class PrivateMosquitto(EmbeddedMosquitto):
+class PrivateMosquitto(MosquittoBroker):
     """A throwaway broker with whatever extra configuration the test needs."""
 
     def __init__(

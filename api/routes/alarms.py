@@ -1,16 +1,15 @@
-"""Alarms (open ones across the fleet, acknowledgement) and recalls."""
+"""Alarms: open ones across the fleet, and their acknowledgement."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query
 
 from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import ERROR_RESPONSES
-from schemas.alarms import AcknowledgeCreate, AlarmPublic, RecallCreate, RecallPublic
+from schemas.alarms import AcknowledgeCreate, AlarmPublic
 from store.alarms import acknowledge_alarm, list_alarms
-from store.recalls import get_recall, recall_batches
 
-router = APIRouter(prefix="/api/v1", tags=["alarms and recalls"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["alarms"], responses=ERROR_RESPONSES)
 AlarmId = Annotated[int, Path(ge=1, le=2**62)]
 
 
@@ -31,17 +30,3 @@ def acknowledge(
 ) -> AlarmPublic:
     """Take charge of an alarm with a comment saying what was done (once per alarm)."""
     return acknowledge_alarm(conn, alarm_id, user.id, body.comment)
-
-
-@router.post("/recalls", status_code=status.HTTP_201_CREATED)
-def recall(body: RecallCreate, conn: Connection, user: StaffUser) -> RecallPublic:
-    """Recall a batch, a harvest lot or a producer's produce: every batch derived from it is
-    marked recalled at once; the answer says where each one is now."""
-    return recall_batches(conn, body, user.id)
-
-
-@router.get("/recalls/{recall_id}")
-def read_recall(
-    recall_id: Annotated[int, Path(ge=1, le=2**62)], conn: Connection, user: ReaderUser
-) -> RecallPublic:
-    return get_recall(conn, recall_id)

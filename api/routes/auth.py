@@ -8,6 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.csrf import check_csrf
 from api.deps import Connection, CurrentUser
 from api.pages import render
+from api.sessions import SESSION_ID_KEY
+from store.login_throttle import account_key, address_key, forget_failures, record_failure
+from store.login_throttle import retry_after_s as throttled_for
+from store.sessions import end_session, start_session
 from store.users import authenticate
 
 router = APIRouter(tags=["consoles"], include_in_schema=False)
@@ -39,20 +43,28 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "",
 ) -> HTMLResponse | RedirectResponse:
+    keys = [account_key(username), address_key(request.client.host if request.client else "")]
+    context = {"next": _safe_next(next) or "", "failed": True, "username": username}
+    retry_after = throttled_for(conn, keys)
+    if retry_after is not None:
+        # Refused before the password is hashed: throttled tries cost the server nothing.
+        response = render(request, "login.html", {**context, "throttled": True}, 429)
+        response.headers["Retry-After"] = str(retry_after)
+        return response
     user = authenticate(conn, username, password)
     if user is None:
-        return render(
-            request,
-            "login.html",
-            {"next": _safe_next(next) or "", "failed": True, "username": username},
-            status_code=401,
-        )
+        record_failure(conn, keys)
+        return render(request, "login.html", context, status_code=401)
+    forget_failures(conn, account_key(username))
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session[SESSION_ID_KEY] = start_session(conn, user.id)
     return RedirectResponse(_safe_next(next) or HOME_BY_ROLE[user.role], status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, conn: Connection) -> RedirectResponse:
+    session_id = request.session.get(SESSION_ID_KEY)
+    if isinstance(session_id, str):
+        end_session(conn, session_id)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

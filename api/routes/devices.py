@@ -3,10 +3,10 @@
 from fastapi import APIRouter, status
 
 from api.deps import Connection, ReaderUser, StaffUser
-from api.errors import ERROR_RESPONSES, Conflict, Invalid
+from api.errors import ERROR_RESPONSES
 from schemas.master_data import DeviceCreate, DevicePublic, DeviceRegistered
 from store import audit
-from store.devices import DeviceError, DeviceRow, add_device, list_devices
+from store.devices import DeviceRow, add_device, list_devices
 
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -26,18 +26,14 @@ def _public(row: DeviceRow) -> DevicePublic:
 @router.post("/devices", status_code=status.HTTP_201_CREATED)
 def register_device(body: DeviceCreate, conn: Connection, user: StaffUser) -> DeviceRegistered:
     """Register a device; the answer carries its MQTT password, shown this once only."""
-    try:
-        with conn.transaction():
-            password = add_device(
-                conn, body.device_id, body.kind, body.location, body.installed_from,
-                body.reporting_interval_s, body.last_calibrated,
-            )  # fmt: skip
-            audit.record(
-                conn, user.id, "register", f"device {body.device_id}", body.model_dump(mode="json")
-            )
-    except DeviceError as error:
-        kind = Conflict if "already registered" in str(error) else Invalid
-        raise kind(str(error)) from error
+    with conn.transaction():
+        password = add_device(
+            conn, body.device_id, body.kind, body.location, body.installed_from,
+            body.reporting_interval_s, body.last_calibrated,
+        )  # fmt: skip
+        audit.record(
+            conn, user.id, "register", f"device {body.device_id}", body.model_dump(mode="json")
+        )
     [row] = [row for row in list_devices(conn) if row.device_id == body.device_id]
     return DeviceRegistered(**_public(row).model_dump(), mqtt_password=password)
 

@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import PoolTimeout
 
 from api.errors import FarmtraceError
+from store.db import ping
 
 router = APIRouter(tags=["health"])
 # A health probe that waits longer than this for a connection reports the database down.
@@ -23,7 +24,7 @@ def healthz(request: Request) -> dict[str, str]:
     """Ready when the database answers."""
     try:
         with request.app.state.pool.connection(timeout=HEALTH_DB_TIMEOUT_S) as conn:
-            conn.execute("SELECT 1")
+            ping(conn)
     except (PoolTimeout, psycopg.OperationalError) as error:
         raise ServiceUnavailable("database unavailable") from error
     return {"status": "ok", "database": "ok"}

@@ -10,21 +10,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-import api.inspect_texts  # noqa: F401 (registers the console's texts)
-from api.charts import temperature_chart
 from api.csrf import check_csrf
 from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import BadRequest
+from api.inspector_chart import temperature_chart
 from api.pages import render
 from api.routes.batches import Lot
-from schemas.alarms import RecallCreate
+from schemas.recalls import RecallCreate
 from store.alarms import acknowledge_alarm, list_alarms
 from store.batch_detail import batch_detail
-from store.batches import rows
-from store.findings import batch_findings, batch_verdict, has_limits, verdict
+from store.findings import batch_findings, batch_verdict, sets_limits, verdict
 from store.history import temperature_history
 from store.inspection import audit_trail, search_batches
-from store.recalls import recall_batches
+from store.recalls import recall_batches, recall_reason
 
 router = APIRouter(prefix="/inspect", tags=["consoles"], include_in_schema=False)
 VERDICTS = ("held", "excursions", "gaps", "no_data", "no_profile")
@@ -74,9 +72,6 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
     detail = batch_detail(conn, lot)
     history = temperature_history(conn, lot, points=CHART_POINTS)
     findings, any_data = batch_findings(conn, lot)
-    recall_reason = rows(
-        conn, "SELECT recall_reason FROM batches WHERE lot_code = %s", (detail.lot_code,)
-    )[0]["recall_reason"]
     devices = {
         (s.device_id, s.location): s for s in history.series if s.metric == "temp"
     }  # fmt: skip
@@ -88,9 +83,9 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
             "history": history,
             "chart": temperature_chart(history, findings),
             "findings": findings,
-            "verdict": verdict(findings, any_data, has_limits(history.band)),
+            "verdict": verdict(findings, any_data, sets_limits(history.storage_profile)),
             "devices": list(devices.values()),
-            "recall_reason": recall_reason,
+            "recall_reason": recall_reason(conn, detail.lot_code),
             "can_recall": user.role in WRITER_ROLES,
         },
     )

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AppSettings, Connection, ReaderUser
-from api.errors import ERROR_RESPONSES, NotFound
+from api.errors import ERROR_RESPONSES, Invalid, NotFound
 from labels import MEDIA_TYPES, render_label
 from schemas.codes import normalize_lot_code
 from store.labels import load_label_data
@@ -13,6 +13,8 @@ from store.labels import load_label_data
 router = APIRouter(prefix="/api/v1", tags=["labels"], responses=ERROR_RESPONSES)
 Lot = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,20}$", description="the batch's lot code")]
 LabelFormat = Literal["svg", "png", "pdf", "zpl", "tspl"]
+# The resolutions of the thermal printers the centre uses.
+DPIS = (203, 300)
 
 
 @router.get(
@@ -26,9 +28,14 @@ def batch_label(
     conn: Connection,
     settings: AppSettings,
     user: ReaderUser,
-    dpi: Annotated[Literal[203, 300], Query(description="thermal printer resolution")] = 300,
+    # A query string is text, and a Literal of ints never matched "203": an int, checked here.
+    dpi: Annotated[
+        int, Query(description="thermal printer resolution", json_schema_extra={"enum": DPIS})
+    ] = 300,
 ) -> Response:
     """The batch's label: a single label (SVG, PNG), an A4 sheet (PDF) or printer code."""
+    if dpi not in DPIS:
+        raise Invalid(f"query.dpi: the printer resolution is one of {DPIS[0]} or {DPIS[1]}")
     label = load_label_data(conn, normalize_lot_code(lot))
     if label is None:
         raise NotFound(f"no batch with lot code {lot!r}")

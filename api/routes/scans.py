@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import AppSettings, Connection, ReaderUser, StaffUser
+from api.deps import AppSettings, Connection, StaffUser
 from api.errors import ERROR_RESPONSES
 from api.pages import render
 from schemas.scans import LotScans
@@ -18,7 +18,7 @@ Lot = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,20}$", description="the batch
 
 @router.get("/api/v1/batches/{lot}/scans")
 def batch_scans(
-    lot: Lot, request: Request, conn: Connection, settings: AppSettings, user: ReaderUser
+    lot: Lot, request: Request, conn: Connection, settings: AppSettings, user: StaffUser
 ) -> LotScans:
     """How often the batch's codes were scanned, by client and language, per serial; a serial
     scanned more than `copy_threshold` times is flagged `suspected_copy`."""

@@ -6,13 +6,11 @@ and models as the JSON API; a refused form comes back with its message, not a ba
 
 from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-import api.staff_texts  # noqa: F401  (registers the console's texts)
 from api.csrf import check_csrf
 from api.deps import Connection, StaffUser
 from api.i18n import choose_language, translate
@@ -20,13 +18,12 @@ from api.pages import render
 from labels.lot_codes import lot_code_for
 from schemas.batches import BatchCreate, EventCreate, MoveCreate, SplitCreate
 from schemas.cbv import EVENT_MEANINGS, RECORDED_TYPES
+from schemas.district_time import DISTRICT_TIME
 from store import batches, custody, events, genealogy, master_data
 from store.batch_detail import batch_detail
 from store.errors import NotFoundError, StoreError
 
 router = APIRouter(prefix="/staff", tags=["consoles"], include_in_schema=False)
-# Times typed at the centre are its local time; the browser's datetime-local has no offset.
-CENTRE_TIME = ZoneInfo("Asia/Shanghai")
 LABEL_FORMATS = ("pdf", "png", "svg", "zpl", "tspl")
 
 
@@ -43,11 +40,11 @@ Checked = [Depends(check_csrf)]
 def _local_time(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text).replace(tzinfo=CENTRE_TIME)
+    return datetime.fromisoformat(text).replace(tzinfo=DISTRICT_TIME)
 
 
 def _now_local() -> str:
-    return datetime.now(CENTRE_TIME).strftime("%Y-%m-%dT%H:%M")
+    return datetime.now(DISTRICT_TIME).strftime("%Y-%m-%dT%H:%M")
 
 
 def _describe(request: Request, error: ValidationError | StoreError | ValueError) -> str:
@@ -118,7 +115,7 @@ def receive(request: Request, conn: Connection, user: StaffUser, form: Form) -> 
                 "quantity": form.get("quantity", ""),
                 "unit": form.get("unit", ""),
                 "location": form.get("location", ""),
-                "received_at": _local_time(form.get("received_at")) or datetime.now(CENTRE_TIME),
+                "received_at": _local_time(form.get("received_at")) or datetime.now(DISTRICT_TIME),
                 "grade": form.get("grade") or None,
             }
         )
@@ -147,7 +144,7 @@ def _batch_page(
             "recorded_types": RECORDED_TYPES,
             "label_formats": LABEL_FORMATS,
             "problem": problem,
-            "tz": CENTRE_TIME,
+            "tz": DISTRICT_TIME,
             "saved": request.query_params.get("saved") == "1" and problem is None,
         },
         status_code=status_code,
@@ -204,7 +201,7 @@ def record_step(
         body = EventCreate.model_validate(
             {
                 "type": form.get("type", ""),
-                "time": _local_time(form.get("time")) or datetime.now(CENTRE_TIME),
+                "time": _local_time(form.get("time")) or datetime.now(DISTRICT_TIME),
                 "location": form.get("location") or None,
                 "data": _step_data(form),
                 "corrects": form.get("corrects") or None,

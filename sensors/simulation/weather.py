@@ -2,10 +2,10 @@
 
 import math
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-# China Standard Time: the daily swing follows the local sun.
-_CST = timedelta(hours=8)
+from schemas.district_time import DISTRICT_UTC_OFFSET
+
 # Jinkouhe's valley floor: about 8 °C in January, 26 °C in July (invented from regional norms).
 SEASON_MEAN_C = 17.0
 SEASON_SWING_C = 9.0
@@ -13,7 +13,8 @@ DAY_SWING_C = 4.0
 
 
 def ambient_c(seed: int, when: float) -> float:
-    local = datetime.fromtimestamp(when, UTC) + _CST
+    # The daily swing follows the local sun.
+    local = datetime.fromtimestamp(when, UTC).astimezone(DISTRICT_UTC_OFFSET)
     day_of_year = local.timetuple().tm_yday
     season = SEASON_MEAN_C - SEASON_SWING_C * math.cos(2 * math.pi * (day_of_year - 15) / 365)
     hour = local.hour + local.minute / 60

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from schemas.metrics import METRICS
+from schemas.sensor_metrics import METRICS
 from sensors.samples import Sample
 
 log = logging.getLogger(__name__)

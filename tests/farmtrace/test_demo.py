@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from farmtrace.demo_home import DemoHome
-from farmtrace.embedded import free_port
+from farmtrace.demo.home import DemoHome
+from farmtrace.servers.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN_S = 120.0

@@ -13,7 +13,7 @@ import psycopg
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from farmtrace.broker_files import LISTENER_SETTINGS, max_packet_size
+from farmtrace.provision.broker_files import LISTENER_SETTINGS, max_packet_size
 from store.devices import add_device, revoke_device
 from tests.ingest.conftest import (
     REPO_ROOT,

@@ -13,7 +13,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from farmtrace.python_broker import PythonBroker
+from farmtrace.demo.python_broker import PythonBroker
 from schemas.senml import telemetry_topic
 from tests.ingest.conftest import CollectorProcess, rounded, stored_readings, wait_for_rows
 from tests.ingest.streams import Message, Publisher, expected_readings, stream

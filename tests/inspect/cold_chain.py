@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from labels.lot_codes import lot_code_for
+from schemas.arrivals import Arrival
 from schemas.batches import BatchCreate, HarvestLotCreate, MoveCreate
-from store.arrivals import Arrival, record_arrivals
+from store.arrivals import record_arrivals
 from store.batches import receive_batch
 from store.custody import move_batch
 from store.devices import add_device

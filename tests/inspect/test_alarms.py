@@ -18,7 +18,6 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from farmtrace.commands_watch import watch_once
 from schemas.settings import Settings
 from tests.fix_api import bearer
 from tests.inspect.cold_chain import (
@@ -31,6 +30,7 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
+from watch.rounds import watch_once
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -218,7 +218,7 @@ def test_the_watch_command_runs_one_round(
 
 
 def test_blank_webhook_settings_mean_no_webhook_and_the_secret_falls_back() -> None:
-    from farmtrace.webhook import webhook_secret
+    from watch.webhook import webhook_secret
 
     settings = Settings(
         secret_key="a-real-random-key-123", alarm_webhook_url="", alarm_webhook_secret=" "

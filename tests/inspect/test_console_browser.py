@@ -8,7 +8,6 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from farmtrace.commands_watch import watch_once
 from schemas.settings import Settings
 from store.users import NewUserSecrets
 from tests.fix_api import serving
@@ -21,6 +20,7 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
+from watch.rounds import watch_once
 
 pytestmark = pytest.mark.browser
 

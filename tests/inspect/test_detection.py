@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from store.detection import BandLimits, excursions, out_of_band_runs, silences
+from store.detection import Limits, excursions, out_of_band_runs, silences
 
 T = datetime(2026, 5, 6, 8, 0, tzinfo=UTC)
-BAND = BandLimits(2.0, 5.0)
+BAND = Limits(2.0, 5.0)
 ALLOWED = timedelta(minutes=30)
 GAP = timedelta(minutes=10)
 
@@ -55,7 +55,7 @@ def test_a_silence_breaks_an_excursion_into_runs() -> None:
 
 
 def test_a_humidity_ceiling_has_no_floor() -> None:
-    ceiling = BandLimits(None, 70.0)
+    ceiling = Limits(None, 70.0)
     assert out_of_band_runs(series([0.0, 70.0]), ceiling, GAP) == []
     assert len(out_of_band_runs(series([71.0]), ceiling, GAP)) == 1
 

@@ -19,9 +19,8 @@ import psycopg
 import pytest
 from grafana_client import GrafanaApi
 
-from farmtrace.commands_grafana import datasource_model, provision
-from farmtrace.commands_watch import watch_once
-from farmtrace.grafana_dashboards import DATASOURCE_UID, dashboards
+from farmtrace.commands.grafana import datasource_model, provision
+from farmtrace.provision.grafana_dashboards import DATASOURCE_UID, dashboards
 from schemas.settings import Settings
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
@@ -31,6 +30,7 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
+from watch.rounds import watch_once
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD_FILES = REPO / "deploy" / "grafana" / "dashboards"

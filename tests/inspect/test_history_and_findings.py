@@ -181,7 +181,7 @@ def test_the_api_serves_history_and_findings_to_readers_only(
         f"/api/v1/batches/{chain}/temperature?points=100", headers=bearer(inspector_token)
     ).json()
     assert sum(len(s["points"]) for s in history["series"]) <= 100
-    assert history["band"]["temp_max"] == 5.0
+    assert history["storage_profile"]["temp_max"] == 5.0
     raw = client.get(
         f"/api/v1/batches/{chain}/temperature?raw=true", headers=bearer(inspector_token)
     ).json()

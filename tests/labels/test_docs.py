@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from farmtrace.commands_labels import render_command
+from farmtrace.commands.labels import render_command
 from labels import FORMATS
 
 DOCS = (Path(__file__).resolve().parents[2] / "docs" / "labels.md").read_text()

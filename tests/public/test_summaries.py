@@ -7,7 +7,6 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from api.summary_heads import SummaryHeads, SummaryListener
-from farmtrace.commands_watch import watch_once
 from schemas.settings import Settings
 from store.arrivals import take_arrivals
 from store.rollups import refresh_hours
@@ -28,6 +27,7 @@ from tests.inspect.cold_chain import (
     seed_district,
 )
 from tests.public.stories import fresh_get
+from watch.rounds import watch_once
 
 HTML = {"Accept": "text/html"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from schemas.metrics import METRICS
 from schemas.senml import resolve_pack
+from schemas.sensor_metrics import METRICS
 from sensors.config import AgentConfig, ConfigError, config_from_mapping, load_config
 from sensors.packs import senml_pack
 from sensors.spool import SpooledRecord

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from farmtrace.commands_sensors import demo_device_ids
-from farmtrace.demo_data import DEVICES
+from farmtrace.commands.sensors import demo_device_ids
+from farmtrace.demo.data import DEVICES
 from schemas.mqtt_passwords import mosquitto_hash, new_password
 from sensors.simulation.fleet import PROFILES, TRUCKS
 from tests.sensors.mqtt_tools import Subscriber

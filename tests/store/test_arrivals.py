@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from store.arrivals import Arrival, record_arrivals, take_arrivals
+from schemas.arrivals import Arrival
+from store.arrivals import record_arrivals, take_arrivals
 
 
 def at(hour: int) -> datetime:

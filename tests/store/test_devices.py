@@ -4,7 +4,8 @@ import psycopg
 import pytest
 
 from schemas.mqtt_passwords import verify_mosquitto_hash
-from store.devices import DeviceError, add_device, install_device, list_devices, revoke_device
+from store.devices import add_device, install_device, list_devices, revoke_device
+from store.errors import DeviceError
 from store.locations import upsert_location
 
 

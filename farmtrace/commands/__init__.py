@@ -1,0 +1,1 @@
+"""The `farmtrace` command's groups, one module per part of the system."""

@@ -1,0 +1,24 @@
+"""`farmtrace watch`: run the watcher (``watch/``) until stopped, or one round."""
+
+from pathlib import Path
+
+import click
+
+from farmtrace.commands.options import database_option, load_settings
+from watch.rounds import run_watch
+
+
+@click.command("watch")
+@click.option("--interval", type=float, help="seconds between rounds (FARMTRACE_WATCH_INTERVAL_S)")
+@click.option("--once", is_flag=True, help="run one round and exit (for cron or tests)")
+@click.option("--heartbeat", type=click.Path(path_type=Path), help="file touched after every round")
+@database_option
+def watch(
+    interval: float | None, once: bool, heartbeat: Path | None, database_url: str | None
+) -> None:
+    """Take new readings' arrivals, keep rollups and alarms current, send alarm webhooks."""
+    settings = load_settings(database_url=database_url)
+    run_watch(
+        settings, interval or settings.watch_interval_s, rounds=1 if once else None,
+        heartbeat=heartbeat,
+    )  # fmt: skip

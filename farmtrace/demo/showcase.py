@@ -1,0 +1,47 @@
+"""What the demo points a first-time visitor at: a batch whose cold chain held, one that
+suffered the compressor failure, and a sheet of printable labels."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from labels import build_digital_link, render_label_sheet
+from store.batches import lot_codes, product_gtin
+from store.custody import lots_kept_cold
+from store.findings import batch_verdict
+from store.labels import load_label_data
+
+
+@dataclass(frozen=True)
+class Showcase:
+    held: str | None
+    excursion: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.held is not None and self.excursion is not None
+
+
+def find_showcase(conn: psycopg.Connection) -> Showcase:
+    """The first held and the first excursion batch, among those kept in the cold chain."""
+    held = excursion = None
+    for lot_code in lots_kept_cold(conn):
+        verdict = batch_verdict(conn, lot_code)
+        if verdict == "held" and held is None:
+            held = lot_code
+        elif verdict == "excursions" and excursion is None:
+            excursion = lot_code
+    return Showcase(held, excursion)
+
+
+def provenance_url(conn: psycopg.Connection, base_url: str, lot_code: str) -> str:
+    """The URI the batch's QR code carries."""
+    return build_digital_link(base_url, lot_code, product_gtin(conn, lot_code))
+
+
+def write_label_sheet(conn: psycopg.Connection, base_url: str, path: Path) -> Path:
+    """One label for every demo batch, on A4 sheets."""
+    labels = [label for lot in lot_codes(conn) if (label := load_label_data(conn, lot)) is not None]
+    path.write_bytes(render_label_sheet(labels, base_url))
+    return path

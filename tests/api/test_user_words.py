@@ -1,0 +1,51 @@
+"""Small refusals answered in the user's words, and routes reachable by the documented roles."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.builders import receive, seed_master_data
+from tests.fix_api import bearer
+
+
+@pytest.fixture
+def lot(client: TestClient, staff_token: str) -> str:
+    seed_master_data(client, staff_token)
+    return str(receive(client, staff_token)["lot_code"])
+
+
+@pytest.mark.parametrize(("dpi", "fmt"), [(203, "zpl"), (300, "zpl"), (203, "tspl")])
+def test_label_routes_take_either_printer_resolution(
+    client: TestClient, staff_token: str, lot: str, dpi: int, fmt: str
+) -> None:
+    answer = client.get(f"/api/v1/batches/{lot}/label.{fmt}?dpi={dpi}", headers=bearer(staff_token))
+    assert answer.status_code == 200, answer.text
+    if fmt == "zpl":
+        # 60 mm wide: 480 dots at 203 dpi, 709 at 300.
+        assert re.search(rf"\^PW{480 if dpi == 203 else 709}\n", answer.text)
+
+
+def test_an_unknown_resolution_is_refused_naming_it(
+    client: TestClient, staff_token: str, lot: str
+) -> None:
+    answer = client.get(f"/api/v1/batches/{lot}/label.zpl?dpi=600", headers=bearer(staff_token))
+    assert answer.status_code == 422
+    assert answer.json()["error"]["message"].startswith("query.dpi:")
+
+
+def test_scans_of_a_lot_are_for_staff_only(
+    client: TestClient, staff_token: str, inspector_token: str, lot: str
+) -> None:
+    path = f"/api/v1/batches/{lot}/scans"
+    assert client.get(path, headers=bearer(staff_token)).status_code == 200
+    assert client.get(path, headers=bearer(inspector_token)).status_code == 403
+
+
+def test_a_method_a_route_does_not_take_is_answered_405_with_allow(
+    client: TestClient, staff_token: str
+) -> None:
+    answer = client.delete("/api/v1/batches", headers=bearer(staff_token))
+    assert answer.status_code == 405
+    assert set(answer.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert answer.json()["error"]["status"] == 405

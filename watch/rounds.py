@@ -1,0 +1,75 @@
+"""The watcher's loop: one transaction per round over the pending arrivals, then webhooks.
+
+Every few seconds one transaction takes the pending arrivals, refreshes the hourly rollups
+they touch (plain PostgreSQL), opens and closes alarms, and hands the arrivals to each
+consumer; then owed webhook notifications go out. Several watchers may run: arrivals are
+taken with SKIP LOCKED and alarms are unique per condition.
+"""
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+
+from schemas.settings import Settings
+from store.alarms import AlarmChange, evaluate_alarms
+from store.arrivals import take_arrivals
+from store.db import connect, database_now
+from store.rollups import refresh_hours
+from watch.consumers import CONSUMERS, ArrivalConsumer
+from watch.webhook import deliver_notifications
+
+log = logging.getLogger(__name__)
+
+# After a lost database connection, wait this long before connecting again.
+RECONNECT_DELAY_S = 5.0
+
+
+def watch_once(
+    conn: psycopg.Connection,
+    settings: Settings,
+    consumers: list[ArrivalConsumer] | None = None,
+    now: datetime | None = None,
+) -> list[AlarmChange]:
+    """One round on an autocommit connection; returns the alarm changes it made."""
+    with conn.transaction():
+        arrivals = take_arrivals(conn)
+        refresh_hours(conn, arrivals)
+        changes = evaluate_alarms(
+            conn, arrivals, now or database_now(conn), settings.alarm_silence_factor
+        )
+        for consumer in CONSUMERS if consumers is None else consumers:
+            consumer(conn, arrivals)
+    for change in changes:
+        log.info(
+            "alarm " + change.event,
+            extra={"alarm": change.alarm_id, "kind": change.kind, "device": change.device_id},
+        )
+    deliver_notifications(conn, settings)
+    return changes
+
+
+def run_watch(
+    settings: Settings,
+    interval_s: float,
+    rounds: int | None = None,
+    heartbeat: Path | None = None,
+) -> None:
+    """Rounds until stopped (or ``rounds`` of them); ``heartbeat`` is touched after each round
+    so a container healthcheck can tell a live loop from a stuck one."""
+    done = 0
+    while rounds is None or done < rounds:
+        try:
+            with connect(settings.database_url, autocommit=True) as conn:
+                while rounds is None or done < rounds:
+                    watch_once(conn, settings)
+                    if heartbeat is not None:
+                        heartbeat.touch()
+                    done += 1
+                    if rounds is None or done < rounds:
+                        time.sleep(interval_s)
+        except psycopg.OperationalError as error:
+            log.warning("database unavailable; retrying", extra={"error": str(error)})
+            time.sleep(RECONNECT_DELAY_S)
