@@ -5,6 +5,7 @@ import click
 from farmtrace.commands.api import api
 from farmtrace.commands.broker import broker
 from farmtrace.commands.db import db
+from farmtrace.commands.dead_letters import dead_letters
 from farmtrace.commands.demo import demo
 from farmtrace.commands.devices import devices
 from farmtrace.commands.grafana import grafana
@@ -26,6 +27,7 @@ def main(log_level: str) -> None:
 
 main.add_command(broker)
 main.add_command(db)
+main.add_command(dead_letters)
 main.add_command(demo)
 main.add_command(devices)
 main.add_command(labels_group)

@@ -1,14 +1,17 @@
-"""The MQTT side of the collector: a persistent MQTT 5 session on a shared subscription.
+"""The MQTT side of the collector: a persistent MQTT 5 session, acknowledged after commit.
 
 Messages are acknowledged by hand, after the writer has committed them, so a crash at any
-moment means redelivery, never loss. Against an MQTT 3.1.1 broker the session is persistent
-too (clean session off), but a single collector subscribes plainly and nothing asks the broker
-to bound the messages in flight.
+moment means redelivery, never loss. By default the subscription is plain, which Mosquitto
+restores after a restart, and only the collector holding the session lock connects (see
+``active_session``); with a share group set, collectors split the stream on a broker that
+keeps shared subscriptions (EMQX, HiveMQ). Against an MQTT 3.1.1 broker the session is
+persistent too (clean session off), but nothing asks the broker to bound messages in flight.
 """
 
 import logging
 import ssl
 import threading
+import time
 from typing import Any, cast
 
 import paho.mqtt.client as mqtt
@@ -18,6 +21,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest import metrics
+from ingest.active_session import ActiveSession
 from ingest.messages import Limits, Received
 from ingest.mqtt_client import BufferedClient
 from ingest.writer import BatchPolicy, Writer
@@ -27,19 +31,26 @@ log = logging.getLogger(__name__)
 
 TELEMETRY_FILTER = "farmtrace/devices/+/telemetry"
 KEEPALIVE_S = 30
+# MQTT 5 DISCONNECT reason: another connection took this client id's session.
+SESSION_TAKEN_OVER = 142
 # Reconnect back-off to the broker (paho's own): first wait and ceiling, in seconds.
 BROKER_RETRY_FIRST_S = 1
 # Short, because after a broker restart a shared subscription exists only once we are back.
 BROKER_RETRY_MAX_S = 5
+# How often the active collector checks that it still holds the session lock.
+SESSION_CHECK_S = 2.0
+# The exit status when another collector took the session over: a supervisor that restarts
+# the process makes it a standby.
+EXIT_SESSION_LOST = 3
 # A revoked device's messages are refused at most this long after `devices revoke`.
 DEVICE_REFRESH_S = 2.0
 
 
 def telemetry_subscription(share_group: str) -> str:
-    """The shared subscription; a plain one when no group is set.
+    """The plain subscription; a shared one when a group is set.
 
-    A plain subscription suits a single collector on one Mosquitto, which restores plain
-    subscriptions from its persistence file after a restart but not shared ones.
+    Mosquitto restores plain subscriptions from its persistence file after a restart but
+    not shared ones, so a group suits only brokers that persist them.
     """
     return f"$share/{share_group}/{TELEMETRY_FILTER}" if share_group else TELEMETRY_FILTER
 
@@ -53,6 +64,13 @@ class Collector:
             )
         self._settings = settings
         self._connection = 0
+        self._session_lost = threading.Event()
+        # Collectors on one plain subscription take turns; a share group needs none.
+        self._session = (
+            None
+            if settings.ingest_share_group
+            else ActiveSession(settings.database_url, settings.ingest_client_id)
+        )
         # Plain counters, each written by one thread only; the gauge reads their difference.
         self._received = 0
         self._acknowledged = 0
@@ -105,6 +123,15 @@ class Collector:
 
     def run(self, stop: threading.Event) -> int:
         """Collect until ``stop`` is set; then flush, acknowledge and disconnect."""
+        if self._session is not None and not self._session.wait_for_turn(stop):
+            return 0
+        try:
+            return self._collect(stop)
+        finally:
+            if self._session is not None:
+                self._session.release()
+
+    def _collect(self, stop: threading.Event) -> int:
         address = self._settings.mqtt
         self.writer.start()
         if address.protocol == "5":
@@ -118,15 +145,24 @@ class Collector:
         else:
             self._client.connect_async(address.host, address.port, keepalive=KEEPALIVE_S)
         self._client.loop_start()
+        checked = time.monotonic()
         while not stop.wait(0.5):
-            if not self.writer.is_alive():
+            if not self.writer.is_alive() or self._session_lost.is_set():
                 break
+            if self._session is not None and time.monotonic() - checked > SESSION_CHECK_S:
+                checked = time.monotonic()
+                if not self._session.still_ours():
+                    log.warning("another collector holds the session lock; stopping")
+                    self._session_lost.set()
+                    break
         self.writer.stop()
         self.writer.join()
         self._client.disconnect()
         self._client.loop_stop()
         log.info("collector stopped")
-        return 1 if self.writer.failed else 0
+        if self.writer.failed:
+            return 1
+        return EXIT_SESSION_LOST if self._session_lost.is_set() else 0
 
     def _acknowledge(self, messages: list[Received]) -> None:
         """Called by the writer after commit; the acks are queued for paho's network thread."""
@@ -178,6 +214,10 @@ class Collector:
         properties: Properties | None,
     ) -> None:
         log.warning("broker disconnected", extra={"reason": str(reason_code)})
+        if reason_code == SESSION_TAKEN_OVER:
+            # Reconnecting would take it back in turn; the newer holder keeps it.
+            self._session_lost.set()
+            client.disconnect()
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._received += 1
@@ -187,6 +227,7 @@ class Collector:
             message.topic,
             cast(bytes, message.payload),  # paho hands bytes on receipt
             self._connection,
+            message.dup,
         )
         self.writer.resolve_on_arrival(received)
         self.writer.inbox.put(received)

@@ -1,11 +1,16 @@
-"""Refused input, kept with its reason so that nothing is dropped silently."""
+"""Refused input, kept with its reason so that nothing is dropped silently.
+
+Everything in a dead letter came from a device: its text fields are made safe for a
+PostgreSQL ``text`` column (valid UTF-8, no NUL) and capped, so writing one cannot fail.
+"""
 
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
+# A reason is one line for an operator; what it quotes of the device is already short.
+REASON_CAP = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,22 +25,31 @@ class DeadLetter:
 
 
 def fingerprint(topic: str, payload: bytes, record_index: int | None) -> str:
-    """Identify a refusal so that a redelivered message does not add its dead letters twice."""
-    digest = hashlib.sha256(topic.encode())
+    """Identify a refusal, so that one arriving again counts on the same dead letter."""
+    digest = hashlib.sha256(topic.encode(errors="backslashreplace"))
     digest.update(b"\0")
     digest.update(payload)
     digest.update(b"\0" + str(record_index).encode())
     return digest.hexdigest()
 
 
+def safe_text(text: str, cap: int = REASON_CAP) -> str:
+    """``text`` as PostgreSQL stores it: lone surrogates and NUL escaped, at most ``cap``."""
+    if len(text) > cap:
+        text = text[: cap - 3] + "..."
+    if text.isascii() and "\0" not in text:
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\x00")
+
+
 def refused_message(
     topic: str, device_id: str | None, payload: bytes, reason: str, cap: int
 ) -> DeadLetter:
     return DeadLetter(
-        topic,
-        device_id,
+        safe_text(topic, 1024),
+        safe_text(device_id, 1024) if device_id is not None else None,
         None,
-        reason,
+        safe_text(reason),
         payload[:cap],
         len(payload),
         fingerprint(topic, payload, None),
@@ -51,49 +65,21 @@ def refused_record(
     reason: str,
     cap: int,
 ) -> DeadLetter:
-    """A refused record keeps the record itself, not the whole (possibly huge) message."""
-    encoded = json.dumps(record, ensure_ascii=False, allow_nan=True, default=str).encode()
+    """A refused record keeps the record with its base fields, not the whole message.
+
+    The record as given (base fields folded in) is a pack of its own that resolves as it
+    did in the message, so `farmtrace dead-letters replay` can put it through again.
+    """
+    try:
+        encoded = json.dumps([record], allow_nan=True).encode()
+    except (ValueError, RecursionError, TypeError):
+        encoded = repr(record).encode(errors="backslashreplace")
     return DeadLetter(
-        topic,
-        device_id,
+        safe_text(topic, 1024),
+        safe_text(device_id, 1024),
         index,
-        reason,
+        safe_text(reason),
         encoded[:cap],
         len(encoded),
         fingerprint(topic, message_payload, index),
     )
-
-
-def write_dead_letters(cur: psycopg.Cursor[Any], letters: list[DeadLetter]) -> int:
-    """Insert in the caller's transaction; return how many were new (not redeliveries)."""
-    if not letters:
-        return 0
-    cur.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS dead_letters_staging (topic text, device_id text,"
-        " record_index integer, reason text, payload bytea, payload_size integer,"
-        " fingerprint text) ON COMMIT DELETE ROWS"
-    )
-    with cur.copy(
-        "COPY dead_letters_staging (topic, device_id, record_index, reason, payload,"
-        " payload_size, fingerprint) FROM STDIN"
-    ) as copy:
-        for letter in letters:
-            copy.write_row(
-                (
-                    letter.topic,
-                    letter.device_id,
-                    letter.record_index,
-                    letter.reason,
-                    letter.payload,
-                    letter.payload_size,
-                    letter.fingerprint,
-                )
-            )
-    cur.execute(
-        "INSERT INTO dead_letters (topic, device_id, record_index, reason, payload,"
-        " payload_size, fingerprint)"
-        " SELECT topic, device_id, record_index, reason, payload, payload_size, fingerprint"
-        " FROM dead_letters_staging ORDER BY fingerprint"
-        " ON CONFLICT (fingerprint) DO NOTHING"
-    )
-    return cur.rowcount

@@ -1,14 +1,17 @@
 """One MQTT message in, COPY lines and dead letters out: the collector's validation step."""
 
 import json
+import logging
 import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from ingest.dead_letters import DeadLetter, refused_message, refused_record
+from ingest.dead_letters import DeadLetter, refused_message, refused_record, safe_text
 from schemas.arrivals import Arrival
 from schemas.senml import PackRefused, device_id_from_topic, resolve_pack_values
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)  # not frozen: one is built per message, and frozen init costs more
@@ -21,6 +24,8 @@ class Received:
     payload: bytes
     # Which broker connection delivered it: an ack on a later connection could hit a reused mid.
     connection: int
+    # Sent again by the broker (MQTT DUP): perhaps the message a collector died on.
+    redelivered: bool = False
     # Validated on arrival when the device list was loaded; otherwise by the writer.
     resolution: "Resolution | None" = None
 
@@ -64,6 +69,8 @@ class Resolution:
     newest: float | None = None
     arrival: Arrival | None = None
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    # Set when the device was not in the cached list: the registry may know it by now.
+    unknown_device: str | None = None
 
 
 def _arrival(device_id: str, times: list[float]) -> Arrival | None:
@@ -79,7 +86,20 @@ def _arrival(device_id: str, times: list[float]) -> Arrival | None:
 def resolve_message(
     topic: str, payload: bytes, known_devices: set[str], now: float, limits: Limits
 ) -> Resolution:
-    """Validate a message; never raises for bad input (one bad message must not stop the loop)."""
+    """Validate a message; never raises (one bad message must not stop the loop)."""
+    try:
+        return _resolve(topic, payload, known_devices, now, limits)
+    except Exception as error:  # a case no rule foresaw is refused input, not a crash
+        log.exception("message could not be read", extra={"topic": topic})
+        device_id = device_id_from_topic(topic)
+        reason = f"could not be read: {type(error).__name__}"
+        letter = refused_message(topic, device_id, payload, reason, limits.dead_letter_payload_cap)
+        return Resolution(dead_letters=[letter])
+
+
+def _resolve(
+    topic: str, payload: bytes, known_devices: set[str], now: float, limits: Limits
+) -> Resolution:
     device_id = device_id_from_topic(topic)
     cap = limits.dead_letter_payload_cap
 
@@ -91,13 +111,20 @@ def resolve_message(
     if len(payload) > limits.max_payload_bytes:
         return refuse(f"payload of {len(payload)} bytes exceeds {limits.max_payload_bytes}")
     if device_id not in known_devices:
-        return refuse(f"unknown or revoked device {device_id!r}")
+        refused = refuse(f"unknown or revoked device {device_id!r}")
+        refused.unknown_device = device_id
+        return refused
     try:
         pack = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return refuse(f"not JSON: {error}")
+    except ValueError as error:  # also bad UTF-8, and integers of more than 4,300 digits
+        return refuse(f"not JSON: {safe_text(str(error), 200)}")
+    except RecursionError:
+        return refuse("not JSON this collector reads: nested too deeply")
     try:
-        resolved, refused = resolve_pack_values(pack, device_id, now, limits.max_records)
+        # No field name ends in "_" unless the text holds `_"`, so most packs skip that check.
+        resolved, refused_records = resolve_pack_values(
+            pack, device_id, now, limits.max_records, field_names_checked=b'_"' not in payload
+        )
     except PackRefused as error:
         return refuse(str(error))
     resolution = Resolution(
@@ -106,7 +133,7 @@ def resolve_message(
         newest=max(when for when, _, _ in resolved) if resolved else None,
         arrival=_arrival(device_id, [when for when, _, _ in resolved]),
     )
-    for record in refused:
+    for record in refused_records:
         resolution.dead_letters.append(
             refused_record(
                 topic, device_id, payload, record.index, record.record, record.reason, cap

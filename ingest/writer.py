@@ -11,17 +11,27 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
 from ingest import metrics
-from ingest.dead_letters import DeadLetter, write_dead_letters
+from ingest.batches import Batch, BatchPolicy, Written
+from ingest.conflicts import conflict_letters
+from ingest.dead_letters import DeadLetter, fingerprint, refused_message
 from ingest.known_devices import KnownDevices
-from ingest.messages import COPY_SIGNATURE, COPY_TRAILER, Limits, Received, resolve_message
-from schemas.arrivals import Arrival
+from ingest.messages import (
+    COPY_SIGNATURE,
+    COPY_TRAILER,
+    Limits,
+    Received,
+    Resolution,
+    resolve_message,
+)
+from schemas.senml import device_id_from_topic
 from store.arrivals import record_arrivals
+from store.dead_letters import write_dead_letters
+from store.deliveries import count_deliveries, forget_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -50,28 +60,19 @@ _INSERT_READINGS = (
     f"INSERT INTO readings {_COLUMNS} SELECT {_COLUMNS[1:-1]} FROM readings_staging"
     " ON CONFLICT (device_id, metric, time) DO NOTHING"
 )
+# Staged readings that met a stored one of another value: kept as dead letters, not dropped.
+_CONFLICTS = (
+    "SELECT s.device_id, s.metric, extract(epoch FROM s.time)::float8, s.value, r.value"
+    " FROM readings_staging s JOIN readings r"
+    "   ON r.device_id = s.device_id AND r.metric = s.metric AND r.time = s.time"
+    " WHERE r.value IS DISTINCT FROM s.value"
+)
+# A message the broker delivers this many times without a commit is parked as a dead letter:
+# whatever fails on it, the messages queued behind it are stored. Deliveries are counted
+# only for messages the broker marks as sent again, so the first delivery costs nothing.
+MAX_DELIVERIES = 5
 
 Acknowledge = Callable[[list[Received]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class BatchPolicy:
-    max_rows: int
-    # Flush before the window of unacknowledged messages fills, so the broker keeps sending.
-    max_messages: int
-    max_wait_s: float
-
-
-@dataclass(slots=True)
-class Batch:
-    messages: list[Received] = field(default_factory=list)
-    copy_parts: list[bytes] = field(default_factory=list)
-    rows: int = 0
-    newest_times: list[float] = field(default_factory=list)
-    # Per device, the span of its readings in this batch: the reading-arrivals outbox rows.
-    arrivals: dict[str, Arrival] = field(default_factory=dict)
-    dead_letters: list[DeadLetter] = field(default_factory=list)
-    started: float = 0.0
 
 
 class Writer(threading.Thread):
@@ -158,91 +159,142 @@ class Writer(threading.Thread):
         """Validate on paho's thread, so parsing overlaps the writer's wait on PostgreSQL.
 
         Until the device list is first loaded the writer validates instead: an empty list
-        would refuse every device.
+        would refuse every device. A redelivered message is read only after its delivery
+        is counted.
         """
-        if not self._devices.loaded:
-            return
-        try:
-            item.resolution = resolve_message(
-                item.topic, item.payload, self._devices.ids, time.time(), self._limits
-            )
-        except Exception:  # a bug, not bad input: never let it stop paho's network thread
-            log.exception(
-                "validation failed on arrival; the writer retries", extra={"topic": item.topic}
-            )
+        if self._devices.loaded and not item.redelivered:
+            item.resolution = self._resolve(item)
+
+    def _resolve(self, item: Received) -> Resolution:
+        return resolve_message(
+            item.topic, item.payload, self._devices.ids, time.time(), self._limits
+        )
 
     def _add(self, batch: Batch, item: Received) -> None:
-        resolution = item.resolution
-        if resolution is None:
-            resolution = resolve_message(
-                item.topic, item.payload, self._devices.ids, time.time(), self._limits
-            )
         batch.messages.append(item)
-        if resolution.rows:
-            batch.copy_parts.append(resolution.copy_rows)
-            batch.rows += resolution.rows
-        if resolution.newest is not None:
-            batch.newest_times.append(resolution.newest)
-        if resolution.arrival is not None:
-            arrival = resolution.arrival
-            seen = batch.arrivals.get(arrival.device_id)
-            batch.arrivals[arrival.device_id] = arrival if seen is None else seen.merged(arrival)
-        if resolution.dead_letters:
-            batch.dead_letters.extend(resolution.dead_letters)
+        if item.redelivered:
+            batch.redelivered.append(item)
+            return
+        self._sort(batch, item, item.resolution or self._resolve(item))
+
+    def _sort(self, batch: Batch, item: Received, resolution: Resolution) -> None:
+        if resolution.unknown_device is not None:
+            batch.unknown.append((item, resolution))
+        else:
+            batch.take(item, resolution)
+
+    def _settle(self, conn: psycopg.Connection, batch: Batch) -> None:
+        """Count redeliveries and look unknown devices up; repeatable after an outage."""
+        if batch.redelivered:
+            keys = [(fingerprint(m.topic, m.payload, None), m.topic) for m in batch.redelivered]
+            attempts = count_deliveries(conn, keys)
+            conn.commit()
+            for item, (key, _) in zip(batch.redelivered, keys, strict=True):
+                batch.delivery_fingerprints.append(key)
+                if attempts[key] > MAX_DELIVERIES:
+                    batch.take(item, self._parked(item, attempts[key]))
+                else:
+                    self._sort(batch, item, self._resolve(item))
+            batch.redelivered = []
+        while batch.unknown:
+            item, resolution = batch.unknown[0]
+            device_id = resolution.unknown_device
+            assert device_id is not None
+            if self._devices.look_up(conn, device_id):
+                resolution = self._resolve(item)
+            batch.take(item, resolution)
+            batch.unknown.pop(0)
+
+    def _parked(self, item: Received, attempts: int) -> Resolution:
+        metrics.DEAD_LETTERS.labels("parked").inc()
+        reason = f"redelivered {attempts} times without being stored; parked"
+        return Resolution(dead_letters=[self._refused(item, reason)])
 
     def _flush(self, batch: Batch) -> bool:
-        """Write and commit the batch, retrying until it is stored; False if told to stop."""
+        """Write and commit the batch, retrying until it is stored; False if told to stop.
+
+        An outage is waited out. Anything else the database refuses is the batch's
+        content: its messages are then written one by one, and those refused become
+        dead letters, so no input can stop the writer.
+        """
         while True:
             conn = self._connection()
             if conn is None:
                 return False
             began = time.perf_counter()
             try:
-                with conn.transaction(), conn.cursor() as cur:
-                    inserted = self._write_readings(conn, cur, batch) if batch.rows else 0
-                    # Alarms and page summaries follow new readings through this outbox; a
-                    # redelivered message adds an arrival too, which costs a recomputation only.
-                    record_arrivals(conn, list(batch.arrivals.values()))
-                    new_letters = write_dead_letters(cur, batch.dead_letters)
-            except psycopg.OperationalError as error:
-                metrics.FLUSH_ERRORS.inc()
-                self._lost_database(error)
-                continue
+                self._settle(conn, batch)
+                written = write_batch(conn, batch, self._limits.dead_letter_payload_cap)
+            except psycopg.Error as error:
+                if self._is_outage(error, conn):
+                    metrics.FLUSH_ERRORS.inc()
+                    self._lost_database(error)
+                    continue
+                log.warning("database refused a batch; writing its messages one by one",
+                            extra={"error": str(error)})  # fmt: skip
+                try:
+                    written = self._write_one_by_one(conn, batch)
+                except psycopg.Error as error:
+                    if not self._is_outage(error, conn):
+                        raise
+                    metrics.FLUSH_ERRORS.inc()
+                    self._lost_database(error)
+                    continue
             break
         committed = time.time()
         self._acknowledge(batch.messages)
         elapsed = time.perf_counter() - began
-        self._count(batch, inserted, new_letters, committed, elapsed)
+        self._count(batch, written, committed, elapsed)
         return True
 
-    def _write_readings(
-        self, conn: psycopg.Connection, cur: psycopg.Cursor[Any], batch: Batch
-    ) -> int:
-        """Store the batch's readings; return how many were new."""
-        data = b"".join([COPY_SIGNATURE, *batch.copy_parts, COPY_TRAILER])
-        try:
-            # A savepoint: a duplicate undoes only this copy, not the batch's transaction.
-            with conn.transaction(), cur.copy(_COPY_READINGS) as copy:
-                copy.write(data)
-            return batch.rows
-        except psycopg.errors.UniqueViolation:
-            with cur.copy(_COPY_STAGING) as copy:
-                copy.write(data)
-            cur.execute(_INSERT_READINGS)
-            return cur.rowcount
+    def _write_one_by_one(self, conn: psycopg.Connection, batch: Batch) -> Written:
+        inserted = letters = conflicts = 0
+        cap = self._limits.dead_letter_payload_cap
+        for item, resolution in batch.resolutions:
+            single = Batch()
+            single.take(item, resolution)
+            try:
+                written = write_batch(conn, single, cap)
+            except psycopg.Error as error:
+                if self._is_outage(error, conn):
+                    raise
+                reason = f"the database refused it: {type(error).__name__}: {error}"
+                single = Batch()
+                single.take(item, Resolution(dead_letters=[self._refused(item, reason)]))
+                written = write_batch(conn, single, cap)
+            inserted += written.inserted
+            letters += written.letters
+            conflicts += written.conflicts
+        with conn.transaction(), conn.cursor() as cur:
+            forget_deliveries(cur, batch.delivery_fingerprints)
+        return Written(inserted, letters, conflicts)
 
-    def _count(
-        self, batch: Batch, inserted: int, new_letters: int, committed: float, elapsed: float
-    ) -> None:
+    def _refused(self, item: Received, reason: str) -> DeadLetter:
+        return refused_message(
+            item.topic,
+            device_id_from_topic(item.topic),
+            item.payload,
+            reason,
+            self._limits.dead_letter_payload_cap,
+        )
+
+    @staticmethod
+    def _is_outage(error: psycopg.Error, conn: psycopg.Connection) -> bool:
+        """The database away or overloaded, as opposed to refusing what it was sent."""
+        return isinstance(error, psycopg.OperationalError) or conn.closed or conn.broken
+
+    def _count(self, batch: Batch, written: Written, committed: float, elapsed: float) -> None:
         metrics.FLUSH_SECONDS.observe(elapsed)
-        metrics.ROWS_WRITTEN.inc(inserted)
-        metrics.DUPLICATES.inc(batch.rows - inserted)
+        metrics.ROWS_WRITTEN.inc(written.inserted)
+        metrics.DUPLICATES.inc(batch.rows - written.inserted - written.conflicts)
         refused_messages = sum(1 for letter in batch.dead_letters if letter.record_index is None)
         metrics.MESSAGES.labels("refused").inc(refused_messages)
         metrics.MESSAGES.labels("stored").inc(len(batch.messages) - refused_messages)
         if batch.dead_letters:
             metrics.DEAD_LETTERS.labels("message").inc(refused_messages)
             metrics.DEAD_LETTERS.labels("record").inc(len(batch.dead_letters) - refused_messages)
+        if written.conflicts:
+            metrics.DEAD_LETTERS.labels("conflict").inc(written.conflicts)
         for newest in batch.newest_times:
             metrics.LAG_SECONDS.observe(committed - newest)
         log.debug(
@@ -250,10 +302,11 @@ class Writer(threading.Thread):
             extra={
                 "messages": len(batch.messages),
                 "rows": batch.rows,
-                "inserted": inserted,
-                "duplicates": batch.rows - inserted,
+                "inserted": written.inserted,
+                "duplicates": batch.rows - written.inserted - written.conflicts,
+                "conflicts": written.conflicts,
                 "dead_letters": len(batch.dead_letters),
-                "new_dead_letters": new_letters,
+                "dead_letter_rows": written.letters,
                 "flush_s": round(elapsed, 4),
             },
         )
@@ -277,8 +330,41 @@ class Writer(threading.Thread):
                 delay = min(delay * 2, DB_RETRY_MAX_S)
         return self._conn
 
-    def _lost_database(self, error: psycopg.OperationalError) -> None:
+    def _lost_database(self, error: psycopg.Error) -> None:
         log.warning("database write failed; retrying", extra={"error": str(error)})
         if self._conn is not None:
             self._conn.close()
         self._conn = None
+
+
+def write_batch(conn: psycopg.Connection, batch: Batch, payload_cap: int) -> Written:
+    """Store a batch's readings, arrivals and dead letters in one transaction."""
+    with conn.transaction(), conn.cursor() as cur:
+        inserted, conflicts = (
+            _write_readings(conn, cur, batch, payload_cap) if batch.rows else (0, [])
+        )
+        # Alarms and page summaries follow new readings through this outbox; a
+        # redelivered message adds an arrival too, which costs a recomputation only.
+        record_arrivals(conn, list(batch.arrivals.values()))
+        letters = write_dead_letters(cur, batch.dead_letters + conflicts)
+        forget_deliveries(cur, batch.delivery_fingerprints)
+    return Written(inserted, letters, len(conflicts))
+
+
+def _write_readings(
+    conn: psycopg.Connection, cur: psycopg.Cursor[Any], batch: Batch, payload_cap: int
+) -> tuple[int, list[DeadLetter]]:
+    """Store the batch's readings; return how many were new, and conflicting duplicates."""
+    data = b"".join([COPY_SIGNATURE, *batch.copy_parts, COPY_TRAILER])
+    try:
+        # A savepoint: a duplicate undoes only this copy, not the batch's transaction.
+        with conn.transaction(), cur.copy(_COPY_READINGS) as copy:
+            copy.write(data)
+        return batch.rows, []
+    except psycopg.errors.UniqueViolation:
+        with cur.copy(_COPY_STAGING) as copy:
+            copy.write(data)
+        cur.execute(_INSERT_READINGS)
+        inserted = cur.rowcount
+        cur.execute(_CONFLICTS)
+        return inserted, conflict_letters(cur.fetchall(), payload_cap)

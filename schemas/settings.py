@@ -75,9 +75,12 @@ class Settings(BaseSettings):
     # Chunks older than this are compressed on TimescaleDB.
     compress_after_days: int = 7
 
-    # The collector's identity: a fixed client id keeps its persistent session across restarts.
+    # The collector's identity: a fixed client id keeps its persistent session across restarts;
+    # standbys use the same id, and connect only once the active collector is gone.
     ingest_client_id: str = "farmtrace-ingest-1"
-    ingest_share_group: str = "farmtrace"
+    # Empty: one plain subscription, which Mosquitto restores after a restart. A group: shared
+    # subscriptions, for brokers that persist them (EMQX, HiveMQ), collectors side by side.
+    ingest_share_group: str = ""
     # How long the broker keeps the collector's session (and queues for it) while it is away.
     ingest_session_expiry_s: int = 7 * 24 * 3600
     ingest_max_payload_bytes: int = 4 * 1024 * 1024

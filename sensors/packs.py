@@ -15,10 +15,15 @@ TIME_DECIMALS = 3
 
 
 def senml_pack(device_id: str, records: Sequence[SpooledRecord]) -> list[dict[str, Any]]:
-    """Records oldest first; the first carries ``bn``, ``bt`` and ``bu``, the rest offsets."""
+    """Records oldest first; the first carries ``bn`` and ``bt``, the rest offsets.
+
+    ``bu`` is used only in a pack without boolean records: a base unit applies to every
+    record that names none (RFC 8428 §4.6), and a door is not in degrees Celsius.
+    """
     if not records:
         return []
     base_time = round(records[0].time, TIME_DECIMALS)
+    base_unit = None if any(METRICS[r.name].boolean for r in records) else BASE_UNIT
     pack: list[dict[str, Any]] = []
     for record in records:
         entry: dict[str, Any] = {"n": record.name}
@@ -29,11 +34,14 @@ def senml_pack(device_id: str, records: Sequence[SpooledRecord]) -> list[dict[st
         if metric.boolean:
             entry["vb"] = bool(record.value)
         else:
-            if metric.unit != BASE_UNIT:
+            if metric.unit != base_unit:
                 entry["u"] = metric.unit
             entry["v"] = record.value
         pack.append(entry)
-    pack[0] = {"bn": base_name(device_id), "bt": base_time, "bu": BASE_UNIT, **pack[0]}
+    base: dict[str, Any] = {"bn": base_name(device_id), "bt": base_time}
+    if base_unit is not None:
+        base["bu"] = base_unit
+    pack[0] = {**base, **pack[0]}
     return pack
 
 

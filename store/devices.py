@@ -119,6 +119,15 @@ def active_device_ids(conn: psycopg.Connection) -> set[str]:
     return {row[0] for row in rows}
 
 
+def device_is_active(conn: psycopg.Connection, device_id: str) -> bool:
+    row = (
+        conn.cursor(row_factory=tuple_row)
+        .execute("SELECT 1 FROM devices WHERE device_id = %s AND revoked_at IS NULL", (device_id,))
+        .fetchone()
+    )
+    return row is not None
+
+
 def registered_device_ids(conn: psycopg.Connection) -> set[str]:
     """Every id ever registered, revoked ones included (an id is never given twice)."""
     rows = conn.cursor(row_factory=tuple_row).execute("SELECT device_id FROM devices").fetchall()

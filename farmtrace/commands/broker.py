@@ -61,7 +61,8 @@ def config_command(
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_private(out_dir / PASSWORD_FILE, password_file(devices, collector))
     _write_private(out_dir / ACL_FILE, acl_file([row.device_id for row in rows], address.username))
-    _write_private(out_dir / CONFIG_FILE, config_snippet((broker_dir or out_dir).absolute()))
+    snippet = config_snippet((broker_dir or out_dir).absolute(), settings.ingest_max_payload_bytes)
+    _write_private(out_dir / CONFIG_FILE, snippet)
     click.echo(f"wrote {PASSWORD_FILE}, {ACL_FILE}, {CONFIG_FILE} for {len(devices)} devices")
     if collector is None:
         click.echo("warning: the MQTT URL names no user; the collector will be refused", err=True)

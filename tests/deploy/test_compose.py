@@ -12,7 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 # The Compose specification's own schema (compose-spec/compose-spec, schema/compose-spec.json).
 COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose-spec.json"
-LONG_RUNNING = {"db", "mosquitto", "ingest-1", "ingest-2", "watch", "api", "grafana"}
+LONG_RUNNING = {"db", "mosquitto", "ingest", "ingest-standby", "watch", "api", "grafana"}
 REQUIRED_SECRETS = {
     "POSTGRES_PASSWORD",
     "MQTT_COLLECTOR_PASSWORD",
@@ -54,12 +54,18 @@ def test_dependencies_wait_for_health_or_completion(compose: dict) -> None:
             assert rule["condition"] == expected, f"{name} -> {dependency}"
 
 
-def test_collectors_share_one_subscription_with_distinct_sessions(compose: dict) -> None:
-    ids = {
-        compose["services"][name]["environment"]["FARMTRACE_INGEST_CLIENT_ID"]
-        for name in ("ingest-1", "ingest-2")
-    }
-    assert len(ids) == 2
+def test_collectors_are_an_active_one_and_a_standby_on_one_plain_session(compose: dict) -> None:
+    """The lossless layout on Mosquitto: no share group, one client id for both."""
+    for name in ("ingest", "ingest-standby"):
+        environment = compose["services"][name]["environment"]
+        assert environment.get("FARMTRACE_INGEST_SHARE_GROUP", "") == ""
+        assert "FARMTRACE_INGEST_CLIENT_ID" not in environment
+
+
+def test_broker_makes_each_client_id_its_username() -> None:
+    lines = (ROOT / "deploy/mosquitto/mosquitto.conf").read_text().splitlines()
+    listener = lines.index("listener 1883")
+    assert "use_username_as_clientid true" in lines[listener + 1 :]
 
 
 def test_simulated_fleet_is_off_by_default(compose: dict) -> None:

@@ -41,7 +41,7 @@ def test_the_demo_command_is_installed_by_the_package() -> None:
 
 
 def test_every_command_in_the_readme_table_exists() -> None:
-    rows = re.findall(r"^\| `farmtrace ([a-z]+)(?: ([a-z][a-z-]*))?", README, re.M)
+    rows = re.findall(r"^\| `farmtrace ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", README, re.M)
     assert rows
     for group, sub in rows:
         args = [group, sub, "--help"] if sub else [group, "--help"]

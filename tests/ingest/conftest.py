@@ -39,10 +39,10 @@ class CollectorProcess:
             if line.startswith(name) and not line.startswith("#")
         )
 
-    def wait_ready(self) -> None:
-        """Until the collector has subscribed: what is published before may have no taker."""
+    def wait_ready(self, line: str = "subscribed") -> None:
+        """Until the collector has logged ``line``: by default, until it has subscribed."""
         deadline = time.monotonic() + 15
-        while '"message": "subscribed"' not in self.log.read_text():
+        while f'"message": "{line}' not in self.log.read_text():
             assert self.process.poll() is None, self.log.read_text()
             assert time.monotonic() < deadline, self.log.read_text()
             time.sleep(0.05)
@@ -80,15 +80,19 @@ def collector_factory(tmp_path: Path) -> Iterator[Callable[..., CollectorProcess
     run_id = uuid.uuid4().hex[:8]
 
     def start(
-        database_url: str, mqtt_url: str, name: str = "a", **settings: str
+        database_url: str,
+        mqtt_url: str,
+        name: str = "a",
+        ready: str = "subscribed",
+        **settings: str,
     ) -> CollectorProcess:
+        """A collector; one with a ``name`` already running waits as its standby."""
         port = free_port()
         env = {
             **os.environ,
             "FARMTRACE_DATABASE_URL": database_url,
             "FARMTRACE_MQTT_URL": mqtt_url,
             "FARMTRACE_INGEST_CLIENT_ID": f"ingest-test-{run_id}-{name}",
-            "FARMTRACE_INGEST_SHARE_GROUP": f"test-{run_id}",
             "FARMTRACE_LOG_LEVEL": "DEBUG",
             **{f"FARMTRACE_{key.upper()}": value for key, value in settings.items()},
         }
@@ -112,7 +116,7 @@ def collector_factory(tmp_path: Path) -> Iterator[Callable[..., CollectorProcess
             )
         collector = CollectorProcess(process, port, log)
         started.append(collector)
-        collector.wait_ready()
+        collector.wait_ready(ready)
         return collector
 
     yield start

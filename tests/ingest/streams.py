@@ -123,12 +123,18 @@ class Publisher:
         for message in messages:
             self.publish_raw(message.topic, message.payload)
 
-    def publish_raw(self, topic: str, payload: bytes, properties: Properties | None = None) -> None:
+    def publish_raw(
+        self,
+        topic: str,
+        payload: bytes,
+        properties: Properties | None = None,
+        retain: bool = False,
+    ) -> None:
         if not self._window.acquire(timeout=PUBLISH_TIMEOUT_S):
             raise TimeoutError("broker stopped acknowledging")
         with self._done:
             self._outstanding += 1
-        info = self.client.publish(topic, payload, qos=1, properties=properties)
+        info = self.client.publish(topic, payload, qos=1, retain=retain, properties=properties)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
             raise RuntimeError(f"publish failed: {mqtt.error_string(info.rc)}")
 

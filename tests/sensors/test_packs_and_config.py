@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas.senml import resolve_pack
+from schemas.sensor_metrics import METRICS
 from sensors.config import AgentConfig, ConfigError, config_from_mapping, load_config
 from sensors.packs import senml_pack
 from sensors.spool import SpooledRecord
@@ -34,6 +35,32 @@ def test_pack_of_mixed_metrics_resolves_to_the_spooled_times_and_values() -> Non
         (1_764_300_060.125, "lon", 103.0786),
         (1_764_300_120.5, "batt", 99.6),
     ]
+
+
+def effective_units(pack: list[dict[str, object]]) -> list[object]:
+    """Each record's unit once resolved (RFC 8428 §4.6): its own, else the base unit."""
+    units, base_unit = [], None
+    for record in pack:
+        base_unit = record.get("bu", base_unit)
+        units.append(record.get("u", base_unit))
+    return units
+
+
+@pytest.mark.parametrize("with_door", [True, False])
+def test_no_record_of_a_pack_resolves_to_a_unit_not_its_own(with_door: bool) -> None:
+    records = [
+        SpooledRecord(1, 1_764_300_000.0, "temp", 2.5),
+        SpooledRecord(2, 1_764_300_001.0, "temp", 2.6),
+        SpooledRecord(3, 1_764_300_002.0, "hum", 90.0),
+    ]
+    if with_door:
+        records.append(SpooledRecord(4, 1_764_300_003.0, "door", False))
+    pack = senml_pack("truck-01-logger", records)
+    assert effective_units(pack) == [
+        (None if record.name == "door" else METRICS[record.name].unit) for record in records
+    ]
+    # The common pack of temperatures names its unit once.
+    assert ("bu" in pack[0]) is not with_door
 
 
 def test_config_takes_paths_from_its_folder_and_the_device_id_as_username(tmp_path: Path) -> None:
