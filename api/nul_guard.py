@@ -17,7 +17,7 @@ from api.errors import error_body
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 _FORM_NUL = re.compile(rb"%00")
 _CHECKED_BODIES = (b"application/json", b"application/x-www-form-urlencoded")
-MESSAGE = "text must not contain the NUL character (U+0000)"
+MESSAGE = "text must not contain the NUL control character (U+0000)"
 
 
 def _content_type(scope: Scope) -> bytes:

@@ -80,7 +80,7 @@ def test_text_with_nul_is_refused_naming_where(
     )  # fmt: skip
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["message"] == (
-        f"{where}: text must not contain the NUL character (U+0000)"
+        f"{where}: text must not contain the NUL control character (U+0000)"
     )
 
 
