@@ -8,6 +8,7 @@ uploads (multipart) carry binary data and are left to their routes.
 
 import re
 
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,15 +17,13 @@ from api.errors import error_body
 # An unescaped "\u0000" in JSON (an even run of backslashes before it is text, not an escape).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 _FORM_NUL = re.compile(rb"%00")
-_CHECKED_BODIES = (b"application/json", b"application/x-www-form-urlencoded")
+_CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
 MESSAGE = "text must not contain the NUL control character (U+0000)"
 
 
-def _content_type(scope: Scope) -> bytes:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return bytes(value.split(b";")[0].strip().lower())
-    return b""
+def _content_type(scope: Scope) -> str:
+    """The media type without its parameters (``application/json; charset=utf-8``)."""
+    return Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
 
 
 class NulGuard:
@@ -53,7 +52,7 @@ class NulGuard:
                 if message["type"] != "http.request" or not message.get("more_body", False):
                     break
             body = b"".join(m.get("body", b"") for m in messages)
-            pattern = _JSON_NUL if content_type == b"application/json" else _FORM_NUL
+            pattern = _JSON_NUL if content_type == "application/json" else _FORM_NUL
             if b"\x00" in body or pattern.search(body):
                 where = "body"
             receive = _replay(messages, receive)

@@ -12,7 +12,7 @@ import psycopg
 
 from schemas.history import Finding, TemperatureHistory
 from schemas.provenance import ChartPoint, ColdChain, ColdChainFinding
-from store.db import rows
+from store.db import database_now, rows
 from store.findings import batch_findings, sets_limits, verdict
 from store.genealogy import ancestor_ids
 from store.history import temperature_history
@@ -38,7 +38,7 @@ def _before(moment: datetime, cut_off: datetime | None) -> bool:
 
 
 def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
-    now: datetime = rows(conn, "SELECT now() AS now")[0]["now"]
+    now: datetime = database_now(conn)
     histories: list[tuple[TemperatureHistory, datetime | None]] = []
     findings: list[tuple[Finding, datetime | None]] = []
     any_data = False

@@ -39,10 +39,10 @@ def rows(
 
 
 def database_now(conn: psycopg.Connection) -> datetime:
-    """The database server's clock, which every process of a deployment shares."""
-    row = conn.execute("SELECT now()").fetchone()
-    assert row is not None
-    return row[0]
+    """The database server's clock, which every process of a deployment shares (the
+    transaction's start, like every ``now()`` in the same transaction)."""
+    now: datetime = rows(conn, "SELECT now() AS now")[0]["now"]
+    return now
 
 
 def ping(conn: psycopg.Connection) -> None:

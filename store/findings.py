@@ -17,7 +17,7 @@ from schemas.history import Finding, Verdict
 from schemas.master_data import StorageProfile
 from store.batches import batch_row
 from store.custody import custody_of
-from store.db import rows
+from store.db import database_now
 from store.detection import Limits, Point, excursions, silences
 from store.history import Segment, custody_segments, monitored_metrics, storage_profile_of
 
@@ -65,7 +65,7 @@ def batch_findings(
 ) -> tuple[list[Finding], bool]:
     """The findings in time order, and whether any reading was recorded during custody."""
     batch = batch_row(conn, lot_code)
-    now = now or rows(conn, "SELECT now() AS now")[0]["now"]
+    now = now or database_now(conn)
     profile = storage_profile_of(conn, batch["product"])
     if not sets_limits(profile):
         return [], False

@@ -26,8 +26,8 @@ from store.batches import (
     normalize_lot_code,
     open_custody,
     require_location,
-    rows,
 )
+from store.db import database_now, rows
 from store.errors import InvalidReferenceError, NotFoundError
 from store.events import location_at
 
@@ -155,7 +155,7 @@ def split_batch(
     """Split a batch into children (packs, shipments) that each carry a share of it."""
     with conn.transaction():
         parent = batch_row(conn, lot_code, lock=True)
-        time = split.time or rows(conn, "SELECT now() AS now")[0]["now"]
+        time = split.time or database_now(conn)
         location = split.location or location_at(conn, parent["id"], time)
         if location is None:
             raise InvalidReferenceError(
@@ -238,7 +238,7 @@ def merge_batches(
                 "only batches of one product and unit can be merged",
                 "只能合并同一产品、同一单位的批次",
             )
-        time = merge.time or rows(conn, "SELECT now() AS now")[0]["now"]
+        time = merge.time or database_now(conn)
         location = merge.location or location_at(conn, parents[0]["id"], time)
         if location is None:
             first = parents[0]["lot_code"]

@@ -27,7 +27,7 @@ from schemas.master_data import StorageProfile
 from schemas.sensor_metrics import METRICS
 from store.batches import batch_row
 from store.custody import custody_of
-from store.db import has_timescaledb, rows
+from store.db import database_now, has_timescaledb, rows
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
@@ -257,7 +257,7 @@ def temperature_history(
 ) -> TemperatureHistory:
     """The batch's history: raw on request, otherwise at most ``points`` buckets per metric."""
     batch = batch_row(conn, lot_code)
-    now = now or rows(conn, "SELECT now() AS now")[0]["now"]
+    now = now or database_now(conn)
     profile = storage_profile_of(conn, batch["product"])
     segments = custody_segments(conn, batch["id"], now)
     timescale = has_timescaledb(conn)
