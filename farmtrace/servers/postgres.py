@@ -57,6 +57,7 @@ class PostgresCluster:
         port: int,
         timescaledb: bool = False,
         durable: bool = True,
+        scheduled_jobs: bool = True,
         bindir: Path | None = None,
     ) -> None:
         bindir = bindir or postgres_bindir()
@@ -69,6 +70,9 @@ class PostgresCluster:
         self.timescaledb = timescaledb
         # Throwaway clusters skip fsync; the demo's data survives a power cut.
         self.durable = durable
+        # TimescaleDB's policy jobs (compression, retention, aggregate refreshes) run on their
+        # own schedule; a test cluster runs them only when a test calls run_job.
+        self.scheduled_jobs = scheduled_jobs
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             try:
@@ -131,6 +135,8 @@ class PostgresCluster:
             options += " -c fsync=off"
         if self.timescaledb:
             options += " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+            if not self.scheduled_jobs:
+                options += " -c timescaledb.max_background_workers=0"
         self._run(
             "pg_ctl",
             "-D",
