@@ -1,118 +1,123 @@
-"""GS1 Digital Link resolver rules: which representation a request asks for, and the links.
+"""GS1-Conformant resolver rules: what a request asks for, and which link answers it.
 
-``linkType`` picks a link (``gs1:pip`` by default, ``gs1:traceability``, ``linkset``); without
-one, ``Accept`` may ask for the linkset or for the page's data as JSON-LD. The links are
-offered as an RFC 9264 linkset and in the ``Link`` header (RFC 8288).
+A request names a link type with ``linkType`` (``gs1:pip``, a full GS1 Web Vocabulary URI or
+the bare term), asks for the whole linkset (``linkType=linkset``, the deprecated ``all``, or
+``Accept: application/linkset+json``), or asks for nothing, which means the default link.
+Among several links of one type, the ``Accept`` and ``Accept-Language`` headers choose; where
+they cannot, the resolver offers the remaining links (300 Multiple Choices).
 """
 
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
+from starlette.datastructures import Headers
 
 GS1_VOC = "https://gs1.org/voc/"
 LINKSET_TYPE = "application/linkset+json"
 JSONLD_TYPE = "application/ld+json"
+DEFAULT_LINK = "defaultLink"
+# Spellings of the GS1 Web Vocabulary namespace that clients send (GS1's own test suite
+# folds all three into ``gs1:``).
+_VOC_PREFIXES = ("gs1:", GS1_VOC, "https://ref.gs1.org/voc/", "https://www.gs1.org/voc/",
+                 "http://gs1.org/voc/")  # fmt: skip
+LINKSET_REQUESTS = {"linkset", "all"}
 
 
-class Representation(StrEnum):
-    PAGE = "page"
-    JSONLD = "jsonld"
-    LINKSET = "linkset"
-    TRACEABILITY = "traceability"
+@dataclass(frozen=True)
+class Link:
+    """One target of a link type; ``type`` and ``hreflang`` are what negotiation reads."""
+
+    relation: str
+    href: str
+    title: str
+    type: str | None = None
+    hreflang: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        target: dict[str, Any] = {"href": self.href, "title": self.title}
+        if self.type:
+            target["type"] = self.type
+        if self.hreflang:
+            target["hreflang"] = list(self.hreflang)
+        return target
 
 
-# Accepted spellings of each link type: the CURIE, the full URI and the bare name.
-_LINK_TYPES = {
-    "pip": Representation.PAGE,
-    "defaultlink": Representation.PAGE,
-    "traceability": Representation.TRACEABILITY,
-    "linkset": Representation.LINKSET,
-    "all": Representation.LINKSET,
-}
-OFFERED_LINK_TYPES = ("gs1:pip", "gs1:traceability", "linkset")
+@dataclass(frozen=True)
+class LinkContext:
+    """Everything known about one identified thing (RFC 9264's link context object)."""
+
+    anchor: str
+    item_description: str
+    links: tuple[Link, ...]
+
+    def of_type(self, relation: str) -> list[Link]:
+        return [link for link in self.links if link.relation == relation]
 
 
-class UnsupportedLinkType(ValueError):
-    pass
-
-
-def _link_type(value: str) -> Representation:
-    name = value.strip()
-    for prefix in ("gs1:", GS1_VOC, "http://gs1.org/voc/"):
+def asked_link_type(query_value: str | None, headers: Headers) -> str | None:
+    """The GS1 term asked for, ``"linkset"`` for the linkset, or None for the default link."""
+    if query_value is None or not query_value.strip():
+        accept = accept_qualities(headers.get("accept", ""))
+        linkset = accept.get(LINKSET_TYPE, 0.0)
+        if linkset > 0 and linkset >= max(accept.get("text/html", 0.0), accept.get("*/*", 0.0)):
+            return "linkset"
+        return None
+    name = query_value.strip()
+    for prefix in _VOC_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix) :]
-            break
-    found = _LINK_TYPES.get(name.lower())
-    if found is None:
-        raise UnsupportedLinkType(
-            f"no link of type {value!r} here; available: {', '.join(OFFERED_LINK_TYPES)}"
-        )
-    return found
+            return name[len(prefix) :]
+    return "linkset" if name in LINKSET_REQUESTS else name
 
 
-def _accept_quality(accept: str) -> dict[str, float]:
+def accept_qualities(header: str) -> dict[str, float]:
+    """``Accept`` or ``Accept-Language`` as {value (lower case): quality}."""
     qualities: dict[str, float] = {}
-    for entry in accept.split(","):
-        media, *params = (part.strip() for part in entry.split(";"))
+    for entry in header.split(","):
+        value, *params = (part.strip() for part in entry.split(";"))
         quality = 1.0
         for param in params:
             if param.startswith("q="):
                 try:
-                    quality = float(param[2:])
+                    quality = min(max(float(param[2:]), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
-        if media:
-            qualities[media.lower()] = max(quality, qualities.get(media.lower(), 0.0))
+        if value:
+            qualities[value.lower()] = max(quality, qualities.get(value.lower(), 0.0))
     return qualities
 
 
-def choose_representation(request: Request) -> Representation:
-    """What the request asks for; UnsupportedLinkType for a link type this resolver lacks."""
-    asked = request.query_params.get("linkType")
-    accept = _accept_quality(request.headers.get("accept", ""))
-    html = max(accept.get("text/html", 0.0), accept.get("application/xhtml+xml", 0.0))
-    json_ld = max(accept.get(JSONLD_TYPE, 0.0), accept.get("application/json", 0.0))
-    if asked:
-        chosen = _link_type(asked)
-        # The product page's own data, when a client asks for the page but wants JSON-LD.
-        if chosen is Representation.PAGE and json_ld > html:
-            return Representation.JSONLD
-        return chosen
-    if accept.get(LINKSET_TYPE, 0.0) > max(html, json_ld):
-        return Representation.LINKSET
-    if json_ld > html:
-        return Representation.JSONLD
-    return Representation.PAGE
+def _media_quality(link: Link, accept: dict[str, float]) -> float:
+    if not accept or link.type is None:
+        return 1.0
+    media = link.type.lower()
+    for asked in (media, media.split("/")[0] + "/*", "*/*"):
+        if asked in accept:
+            return accept[asked]
+    return 0.0
 
 
-def page_links(page_url: str) -> dict[str, list[dict[str, Any]]]:
-    """The links a batch offers, keyed by relation type as in an RFC 9264 link context."""
-    return {
-        GS1_VOC + "pip": [
-            {"href": page_url, "type": "text/html", "hreflang": ["zh-CN", "en"],
-             "title": "产品溯源 / Product provenance"},
-            {"href": page_url, "type": JSONLD_TYPE, "title": "Product data (JSON-LD)"},
-        ],
-        GS1_VOC + "defaultLink": [{"href": page_url, "type": "text/html"}],
-        GS1_VOC + "traceability": [
-            {"href": f"{page_url}?linkType=gs1:traceability", "type": JSONLD_TYPE,
-             "title": "EPCIS 2.0 events"},
-        ],
-    }  # fmt: skip
+def _language_quality(link: Link, languages: dict[str, float]) -> float:
+    if not languages or not link.hreflang:
+        return 0.5 if languages else 1.0
+    best = 0.0
+    for tag in (tag.lower() for tag in link.hreflang):
+        for asked, quality in languages.items():
+            if asked in (tag, tag.split("-")[0], "*") or tag.startswith(asked + "-"):
+                best = max(best, quality)
+    return best
 
 
-def linkset_document(anchor: str, page_url: str) -> dict[str, Any]:
-    return {"linkset": [{"anchor": anchor, **page_links(page_url)}]}
+def best_links(links: list[Link], headers: Headers) -> list[Link]:
+    """The links the request's media type and language preferences rank first (ties kept).
 
-
-def link_header(page_url: str) -> str:
-    """The same links for the ``Link`` header (ASCII attributes only: no titles)."""
-    parts = [
-        f'<{page_url}>; rel="{GS1_VOC}pip"; type="text/html"; hreflang="zh-CN"',
-        f'<{page_url}>; rel="{GS1_VOC}pip"; type="{JSONLD_TYPE}"',
-        f'<{page_url}?linkType=gs1:traceability>; rel="{GS1_VOC}traceability";'
-        f' type="{JSONLD_TYPE}"',
-        f'<{page_url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"',
-    ]
-    return ", ".join(parts)
+    Links without a media type or language match any; when nothing is acceptable the links
+    are all offered rather than none.
+    """
+    accept = accept_qualities(headers.get("accept", ""))
+    languages = accept_qualities(headers.get("accept-language", ""))
+    scored = [(_media_quality(link, accept), _language_quality(link, languages), link)
+              for link in links]  # fmt: skip
+    top = max((media, language) for media, language, _ in scored)
+    if top[0] == 0.0:
+        return links
+    return [link for media, language, link in scored if (media, language) == top]

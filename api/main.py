@@ -12,6 +12,7 @@ from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.nul_guard import NulGuard
+from api.product_heads import ProductHeads
 from api.provenance_page import RenderCache
 from api.routes import (
     alarms,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
+    app.state.product_heads = ProductHeads(settings.public_head_ttl_s)
     app.add_middleware(
         SignedCookieSessions,
         secret_key=settings.secret_key.get_secret_value(),

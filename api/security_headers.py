@@ -9,8 +9,9 @@ type, and no URL, which for a public page holds a lot code, is sent to another s
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Paths a QR code leads to: GS1 Digital Link, the short lot link and the front page.
-PUBLIC_PAGE_PREFIXES = ("/01/", "/l/")
+# Paths a QR code leads to: GS1 Digital Link, the short lot link, the pages the resolver
+# redirects to (a batch's, a product's) and the front page.
+PUBLIC_PAGE_PREFIXES = ("/01/", "/l/", "/batch/", "/product/")
 
 # Both inline their small stylesheet or use /static; images are inline SVG or data: URIs.
 _COMMON_POLICY = (

@@ -81,6 +81,12 @@ def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
     return _product(found[0])
 
 
+def product_for_gtin(conn: psycopg.Connection, gtin: str) -> ProductPublic | None:
+    """The product a GTIN-14 names, for the resolver's product level (None if none)."""
+    found = rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE gtin = %s", (gtin,))
+    return _product(found[0]) if found else None
+
+
 def list_products(conn: psycopg.Connection) -> list[ProductPublic]:
     return [
         _product(row)

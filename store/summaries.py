@@ -30,6 +30,9 @@ class SummaryHead:
     gtin: str | None
     version: int
     stale: bool
+    # The product's names, for the resolver's linkset (its itemDescription).
+    product_name_zh: str = ""
+    product_name_en: str = ""
 
 
 # Recomputes of one summary in a row before leaving it stale for the next reader.
@@ -37,7 +40,8 @@ RECOMPUTE_ATTEMPTS = 3
 
 _HEAD = """
 SELECT b.id AS batch_id, b.lot_code, p.gtin, coalesce(s.version, 0) AS version,
-       coalesce(s.stale, true) AS stale
+       coalesce(s.stale, true) AS stale, p.name_zh AS product_name_zh,
+       coalesce(p.name_en, '') AS product_name_en
 FROM batches b JOIN products p ON p.code = b.product
 LEFT JOIN batch_summaries s ON s.batch_id = b.id
 WHERE b.lot_code = %s

@@ -82,7 +82,7 @@ def test_lot_outside_the_gs1_character_set_is_refused() -> None:
         ),
         (
             "https://example.cn/trace/01/6901234567892/10/LOT7/21/S1?linkType=gs1:pip",
-            DigitalLink("LOT7", "06901234567892", "S1"),
+            DigitalLink("LOT7", "06901234567892", "S1", canonical=False),
         ),
         ("https://example.cn/01/09506000134352", DigitalLink(None, "09506000134352")),
         ("/l/TM2611284KQ8ZP1XD6", DigitalLink("TM2611284KQ8ZP1XD6")),

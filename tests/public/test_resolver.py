@@ -1,28 +1,55 @@
-"""The Digital Link resolver: paths, link types, content negotiation and error codes."""
+"""The Digital Link resolver: redirects, link types, walk-up, content negotiation, errors."""
 
 import json
 
 from fastapi.testclient import TestClient
 from pyld import jsonld
+from starlette.datastructures import Headers
 
+from api.link_types import Link, best_links
 from tests.api.builders import receive
 from tests.api.test_error_shape import assert_error_shape
 from tests.public.stories import GTIN, packed_batch
 
 JSONLD = "application/ld+json"
+BASE = "https://trace.example.cn"
+PINNED = {"follow_redirects": False}
 
 
-def test_digital_link_and_short_form_resolve_to_the_page(
+def test_a_lots_digital_link_redirects_to_its_page_which_names_the_product(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
     for path in (f"/01/{GTIN}/10/{lot}", f"/01/{GTIN}/10/{lot}/21/SN0001", f"/l/{lot}",
-                 f"/01/{GTIN}/10/{lot}?17=260520", f"/01/{GTIN[1:]}/10/{lot}"):  # fmt: skip
-        answer = client.get(path, headers={"Accept": "text/html"})
-        assert answer.status_code == 200, path
-        assert answer.headers["content-type"].startswith("text/html")
-        assert "金口河乌天麻（鲜）" in answer.text
-        assert lot in answer.text
+                 f"/01/{GTIN}/10/{lot}/"):  # fmt: skip
+        redirect = client.get(path, headers={"Accept": "text/html"}, **PINNED)
+        assert redirect.status_code == 307, path
+        assert redirect.headers["location"] == f"{BASE}/batch/{lot}"
+        assert redirect.headers["cache-control"] == "no-store"
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert "金口河乌天麻（鲜）" in page.text and lot in page.text
+
+
+def test_the_query_string_is_passed_on_but_the_link_type_is_not(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    answer = client.get(f"/01/{GTIN}/10/{lot}?17=260520&foo=bar&linkType=gs1:pip", **PINNED)
+    assert answer.status_code == 307
+    assert answer.headers["location"] == f"{BASE}/batch/{lot}?17=260520&foo=bar"
+
+
+def test_non_canonical_spellings_are_redirected_permanently_to_the_canonical_uri(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    canonical = f"{BASE}/01/{GTIN}/10/{lot}/21/S1"
+    for path in (f"/01/{GTIN[1:]}/10/{lot}/21/S1", f"/01/{GTIN}/21/S1/10/{lot}"):
+        answer = client.get(path + "?lang=en", **PINNED)
+        assert answer.status_code == 301, path
+        assert answer.headers["location"] == canonical + "?lang=en"
 
 
 def test_a_wrong_check_digit_or_malformed_path_is_a_bad_request(
@@ -35,10 +62,14 @@ def test_a_wrong_check_digit_or_malformed_path_is_a_bad_request(
         f"/01/12345/10/{lot}",
         f"/01/{GTIN}/10",
         f"/01/{GTIN}/99/{lot}",
+        f"/01/{GTIN}/10/{lot}/foo",
+        f"/01/{GTIN}/10/X/10/{lot}",
+        f"/01/{GTIN}/10/{lot}/21/A/21/B",
         f"/01/{GTIN}/10/{lot}?17=261340",
         f"/01/{GTIN}/10/{'A' * 21}",
+        f"/01/{GTIN[:6]}%41{GTIN[7:]}/10/{lot}",
     ):
-        answer = client.get(path, headers={"Accept": "application/json"})
+        answer = client.get(path, headers={"Accept": "application/json"}, **PINNED)
         assert answer.status_code == 400, path
         assert_error_shape(answer.json(), 400)
     page = client.get(f"/01/{wrong_check}/10/{lot}", headers={"Accept": "text/html"})
@@ -46,7 +77,46 @@ def test_a_wrong_check_digit_or_malformed_path_is_a_bad_request(
     assert "二维码链接无效" in page.text
 
 
-def test_an_unknown_lot_is_not_found_with_a_page_in_the_visitors_language(
+def test_a_variant_qualifier_is_valid_and_walks_up_to_the_product(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    answer = client.get(f"/01/{GTIN}/22/A/10/{lot}", **PINNED)
+    assert answer.status_code == 307
+    assert answer.headers["location"].startswith(f"{BASE}/product/{GTIN}")
+
+
+def test_an_unknown_lot_walks_up_to_the_product_page_which_says_so(
+    client: TestClient, staff_token: str
+) -> None:
+    packed_batch(client, staff_token)
+    answer = client.get(f"/01/{GTIN}/10/KL8G", **PINNED)
+    assert answer.status_code == 307
+    assert answer.headers["location"] == f"{BASE}/product/{GTIN}?unknown_lot=KL8G"
+    page = client.get(f"/01/{GTIN}/10/KL8G", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "金口河乌天麻（鲜）" in page.text and "未找到该批次的记录" in page.text
+    assert "KL8G" in page.text and "<script" not in page.text
+    product = client.get(f"/01/{GTIN}", headers={"Accept": "text/html"})
+    assert product.status_code == 200 and "未找到该批次的记录" not in product.text
+    assert GTIN in product.text
+    english = client.get(f"/product/{GTIN}?lang=en", headers={"Accept": "text/html"})
+    assert "Jinkouhe gastrodia, fresh" in english.text
+    as_json = client.get(f"/01/{GTIN}", headers={"Accept": JSONLD}).json()
+    assert as_json["gs1:gtin"] == GTIN
+
+
+def test_a_lower_case_lot_is_another_lot_and_does_not_reach_the_batch(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    answer = client.get(f"/01/{GTIN}/10/{lot.lower()}", **PINNED)
+    assert answer.status_code == 307
+    assert answer.headers["location"].startswith(f"{BASE}/product/{GTIN}")
+    assert client.get(f"/batch/{lot.lower()}", headers={"Accept": "text/html"}).status_code == 404
+
+
+def test_nothing_known_is_not_found_with_a_page_in_the_visitors_language(
     client: TestClient, staff_token: str
 ) -> None:
     packed_batch(client, staff_token)
@@ -58,18 +128,19 @@ def test_an_unknown_lot_is_not_found_with_a_page_in_the_visitors_language(
     )
     assert english.status_code == 404
     assert '<html lang="en">' in english.text and "could not find this batch" in english.text
-    as_json = client.get(f"/01/{GTIN}/10/NOSUCHLOT1", headers={"Accept": JSONLD})
+    unknown_gtin = "09506000134352"
+    as_json = client.get(f"/01/{unknown_gtin}/10/LOT1", headers={"Accept": JSONLD})
     assert as_json.status_code == 404
     assert_error_shape(as_json.json(), 404)
 
 
-def test_a_lot_under_another_products_gtin_is_not_found(
+def test_a_lot_under_another_products_gtin_walks_up_to_that_product(
     client: TestClient, staff_token: str
 ) -> None:
     packed_batch(client, staff_token)
     walnuts = receive(client, staff_token, product="WALNUT")["lot_code"]
-    answer = client.get(f"/01/{GTIN}/10/{walnuts}", headers={"Accept": "application/json"})
-    assert answer.status_code == 404
+    answer = client.get(f"/01/{GTIN}/10/{walnuts}", **PINNED)
+    assert answer.headers["location"] == f"{BASE}/product/{GTIN}?unknown_lot={walnuts}"
     assert client.get(f"/l/{walnuts}").status_code == 200
 
 
@@ -87,38 +158,49 @@ def test_json_ld_is_offered_on_accept_and_names_the_product(
         assert document["gs1:hasBatchLotNumber"] == lot
 
 
-def test_linkset_is_offered_by_link_type_and_by_accept(
+def test_linkset_is_offered_by_link_type_and_by_accept_without_redirecting(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    by_type = client.get(f"/01/{GTIN}/10/{lot}?linkType=linkset")
-    by_accept = client.get(f"/01/{GTIN}/10/{lot}", headers={"Accept": "application/linkset+json"})
-    for answer in (by_type, by_accept):
-        assert answer.status_code == 200
+    linkset = {"Accept": "application/linkset+json"}
+    for path, headers in ((f"/01/{GTIN}/10/{lot}?linkType=linkset", {}),
+                          (f"/01/{GTIN}/10/{lot}?linkType=all", linkset),
+                          (f"/01/{GTIN}/10/{lot}", linkset)):  # fmt: skip
+        answer = client.get(path, headers=headers, **PINNED)
+        assert answer.status_code == 200, path
         assert answer.headers["content-type"].startswith("application/linkset+json")
         context = answer.json()["linkset"][0]
-        assert context["anchor"] == f"https://trace.example.cn/01/{GTIN}/10/{lot}"
+        assert context["anchor"] == f"{BASE}/01/{GTIN}/10/{lot}"
         pip = context["https://gs1.org/voc/pip"]
         assert {link["type"] for link in pip} == {"text/html", JSONLD}
         assert "https://gs1.org/voc/traceability" in context
+        assert (
+            "<https://ref.gs1.org/standards/resolver/linkset-context>; "
+            'rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+        ) in answer.headers["link"]
 
 
-def test_every_answer_names_its_links_in_the_link_header(
+def test_the_link_header_names_the_linkset_and_no_other_link(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    header = client.get(f"/01/{GTIN}/10/{lot}").headers["link"]
-    assert 'rel="https://gs1.org/voc/pip"' in header
-    assert 'rel="https://gs1.org/voc/traceability"' in header
-    assert 'rel="linkset"' in header
+    header = client.get(f"/01/{GTIN}/10/{lot}", **PINNED).headers["link"]
+    assert header == (
+        f'<{BASE}/01/{GTIN}/10/{lot}?linkType=linkset>; rel="linkset";'
+        ' type="application/linkset+json"'
+    )
 
 
-def test_pip_link_type_gives_the_page(client: TestClient, staff_token: str) -> None:
+def test_pip_link_type_redirects_to_the_page_by_media_type(
+    client: TestClient, staff_token: str
+) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    for link_type in ("gs1:pip", "https://gs1.org/voc/pip"):
-        answer = client.get(f"/01/{GTIN}/10/{lot}", params={"linkType": link_type})
-        assert answer.status_code == 200
-        assert answer.headers["content-type"].startswith("text/html")
+    for link_type in ("gs1:pip", "https://gs1.org/voc/pip", "https://ref.gs1.org/voc/pip"):
+        answer = client.get(f"/01/{GTIN}/10/{lot}", params={"linkType": link_type}, **PINNED)
+        assert answer.status_code == 307
+        assert answer.headers["location"] == f"{BASE}/batch/{lot}"
+    page = client.get(f"/01/{GTIN}/10/{lot}?linkType=gs1:pip", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
 
 
 def test_an_unsupported_link_type_is_not_found_listing_those_that_exist(
@@ -134,20 +216,35 @@ def test_an_unsupported_link_type_is_not_found_listing_those_that_exist(
     assert "gs1:pip" in message and "linkset" in message
 
 
-def test_the_resolver_describes_itself(client: TestClient) -> None:
-    answer = client.get("/.well-known/gs1resolver")
+def test_links_the_request_cannot_tell_apart_are_offered_as_multiple_choices() -> None:
+    twins = [Link("pip", "https://a.example/1", "One", "text/html", ("zh-CN",)),
+             Link("pip", "https://a.example/2", "Two", "text/html", ("zh-CN",)),
+             Link("pip", "https://a.example/3", "Three", "text/html", ("en",))]  # fmt: skip
+    chinese = Headers({"accept": "text/html", "accept-language": "zh-CN,zh;q=0.9"})
+    assert [link.title for link in best_links(twins, chinese)] == ["One", "Two"]
+    english = Headers({"accept": "text/html", "accept-language": "en"})
+    assert [link.title for link in best_links(twins, english)] == ["Three"]
+    pdf_only = Headers({"accept": "application/pdf"})
+    assert len(best_links(twins, pdf_only)) == 3
+
+
+def test_the_resolver_describes_itself_to_any_origin(client: TestClient) -> None:
+    answer = client.get("/.well-known/gs1resolver", headers={"Origin": "https://ref.gs1.org"})
     assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] == "*"
     description = answer.json()
-    assert description["resolverRoot"] == "https://trace.example.cn"
+    assert description["resolverRoot"] == BASE
     assert description["supportedPrimaryKeys"] == ["01"]
     assert description["supportedLinkType"][0]["prefix"] == "gs1:"
 
 
-def test_traceability_link_type_gives_the_batchs_epcis_document(
+def test_traceability_link_type_redirects_to_the_batchs_epcis_document(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    answer = client.get(f"/01/{GTIN}/10/{lot}?linkType=gs1:traceability")
+    path = f"/01/{GTIN}/10/{lot}?linkType=gs1:traceability"
+    assert client.get(path, **PINNED).headers["location"] == f"{BASE}/batch/{lot}/epcis"
+    answer = client.get(path)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith(JSONLD)
     document = answer.json()
@@ -161,13 +258,18 @@ def test_head_and_options_are_answered_as_a_resolver_must(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    head = client.head(f"/01/{GTIN}/10/{lot}")
-    assert head.status_code == 200 and head.content == b""
-    assert head.headers["etag"] and head.headers["link"]
+    head = client.head(f"/01/{GTIN}/10/{lot}", **PINNED)
+    assert head.status_code == 307 and head.content == b""
+    assert head.headers["location"] and head.headers["link"]
+    page_head = client.head(f"/batch/{lot}")
+    assert page_head.status_code == 200 and page_head.headers["etag"]
     options = client.options(f"/01/{GTIN}/10/{lot}")
     assert options.status_code == 204
-    assert "GET" in options.headers["allow"]
+    for method in ("GET", "HEAD", "OPTIONS"):
+        assert method in options.headers["allow"]
+        assert method in options.headers["access-control-allow-methods"]
     assert options.headers["access-control-allow-origin"] == "*"
+    assert 'rel="linkset"' in options.headers["link"]
 
 
 def test_json_ld_expands_offline_to_a_schema_org_and_gs1_product_with_its_name(
