@@ -13,7 +13,7 @@ unknown one or an odd path is refused.
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from schemas.gs1 import InvalidGtin, normalize_gtin
@@ -75,18 +75,6 @@ class DigitalLink:
             if value is not None:
                 path += f"/{ai}/{quote(value, safe='')}"
         return path
-
-    def parent(self) -> "DigitalLink | None":
-        """One step up GS1's walk-up tree: the last qualifier dropped (None at the GTIN)."""
-        if self.gtin is None:
-            return None
-        if self.serial is not None:
-            return replace(self, serial=None)
-        if self.lot_code is not None:
-            return replace(self, lot_code=None)
-        if self.variant is not None:
-            return replace(self, variant=None)
-        return None
 
 
 def parse_digital_link(uri_or_path: str) -> DigitalLink:

@@ -111,3 +111,37 @@ def test_paths_that_are_not_our_links_are_refused(path: str) -> None:
 def test_built_uri_round_trips_through_the_parser() -> None:
     uri = build_digital_link("https://t.example.cn/trace", "CY2611289RT3MX0QB1", "96385074", "9")
     assert parse_digital_link(uri) == DigitalLink("CY2611289RT3MX0QB1", "00000096385074", "9")
+
+
+def test_qualifiers_in_the_syntaxs_order_are_canonical_and_rebuild_the_same_path() -> None:
+    path = "/01/06901234567892/22/V1/10/LOT7/21/S1"
+    link = parse_digital_link(path)
+    assert link == DigitalLink("LOT7", "06901234567892", "S1", variant="V1")
+    assert link.canonical and link.path() == path
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/01/06901234567892/21/S1/10/LOT7", "/01/06901234567892/10/LOT7/22/V1",
+     "/01/6901234567892/10/LOT7", "/01/96385074/10/LOT7"],
+)  # fmt: skip
+def test_reordered_qualifiers_and_short_gtins_are_recognised_as_non_canonical(path: str) -> None:
+    """Redirected by the resolver to the canonical URI, not refused (see labels.digital_link)."""
+    link = parse_digital_link(path)
+    assert not link.canonical
+    assert parse_digital_link(link.path()).canonical
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/01/06901234567892/10/X/10/LOT7", "/01/06901234567892/21/A/10/L/21/B",
+     "/01/06901234567892/11/260101", "/01/0690123456789%32/10/LOT7"],
+)  # fmt: skip
+def test_a_repeated_or_foreign_qualifier_or_an_encoded_gtin_is_refused(path: str) -> None:
+    with pytest.raises(InvalidLink):
+        parse_digital_link(path)
+
+
+def test_ai_values_keep_their_case() -> None:
+    assert parse_digital_link("/01/06901234567892/10/lot7a").lot_code == "lot7a"
+    assert parse_digital_link("/01/06901234567892/10/LOT7A").lot_code == "LOT7A"
