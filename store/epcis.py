@@ -67,7 +67,12 @@ class _Builder:
         self.events: dict[str, dict[str, Any]] = {}
         self.batches: dict[int, dict[str, Any]] = {}
         self.locations = {
-            row["code"]: row["gln"] for row in rows(conn, "SELECT code, gln FROM locations")
+            row["code"]: (row["gln"], row["site_gln"])
+            for row in rows(
+                conn,
+                "SELECT l.code, l.gln, site.gln AS site_gln FROM locations l"
+                " LEFT JOIN locations site ON site.code = l.parent",
+            )
         }
 
     def batch(self, batch_id: int) -> dict[str, Any]:
@@ -82,7 +87,7 @@ class _Builder:
     def place(self, code: str | None) -> dict[str, Any]:
         if code is None:
             return {}
-        where = {"id": voc.location_id(code, self.locations.get(code))}
+        where = {"id": voc.location_id(code, *self.locations.get(code, (None, None)))}
         return {"readPoint": where, "bizLocation": where}
 
     def add(self, event_id: str, event: dict[str, Any]) -> None:
@@ -147,7 +152,7 @@ class _Builder:
         if disposition:
             body["disposition"] = disposition.removeprefix(CBV_DISPOSITION)
         if event["data"]:
-            body[voc.ext("data")] = event["data"]
+            body[voc.ext("data")] = voc.ext_value(event["data"])
         if event["corrects"] is not None:
             body[voc.ext("corrects")] = self.event_uri(event["corrects"])
         if corrections:

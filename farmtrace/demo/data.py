@@ -16,6 +16,7 @@ class DemoLocation:
     township: str | None = None
     parent: str | None = None
     invented: bool = False
+    gln: str | None = None
 
 
 TOWNSHIPS = [
@@ -89,6 +90,9 @@ VILLAGE_POINTS = [
 ]
 
 CENTRE = "PC"
+# Invented GLNs (valid check digits) under the demo GTIN's company prefix 6901234, for the two
+# sites a real centre would register; its rooms are the centre's GLN with an AI 254 extension.
+DEMO_GLNS = {"PC": "6901234000016", "WH-DISTRICT": "6901234000023"}
 ROOMS = [
     DemoLocation(
         "PC-RECEIVING",
@@ -118,6 +122,7 @@ CENTRE_SITE = DemoLocation(
     "永和镇",
     None,
     invented=True,
+    gln=DEMO_GLNS["PC"],
 )
 WAREHOUSE = DemoLocation(
     "WH-DISTRICT",
@@ -127,6 +132,7 @@ WAREHOUSE = DemoLocation(
     "永和镇",
     None,
     invented=True,
+    gln=DEMO_GLNS["WH-DISTRICT"],
 )
 TRUCKS = [
     DemoLocation("TRUCK-01", "冷藏车 川L·J0101", "Reefer truck 01 (to Leshan)", "truck"),

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator, FormatChecker
+from pyld import jsonld
 
 from labels.lot_codes import lot_code_for
 from schemas.batches import EventCreate, MergeCreate, SplitChild, SplitCreate
@@ -163,3 +164,100 @@ def test_the_api_serves_epcis_as_json_ld_to_readers(
     assert query.status_code == 200
     assert_valid(query.json())
     assert client.get("/api/v1/epcis/events", headers=bearer(inspector_token)).status_code == 400
+
+
+EPCIS_CONTEXT_FILE = Path(__file__).parent.parent / "data" / "epcis-context.jsonld"
+EXTENSION = f"{BASE}/ns/epcis#"
+
+
+def _offline_loader(url: str, options: dict[str, Any]) -> dict[str, Any]:
+    """GS1's published EPCIS context from tests/data; anything else is a test failure."""
+    assert url == "https://ref.gs1.org/standards/epcis/epcis-context.jsonld", url
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+            "document": json.loads(EPCIS_CONTEXT_FILE.read_text())}  # fmt: skip
+
+
+def _plain(expanded: Any) -> Any:
+    """Expanded extension data read back: IRIs of our namespace to keys, @value to values,
+    one-element arrays to their element (expansion makes every property an array)."""
+    if isinstance(expanded, list):
+        items = [_plain(item) for item in expanded]
+        return items[0] if len(items) == 1 else items
+    if isinstance(expanded, dict) and "@value" in expanded:
+        return expanded["@value"]
+    if isinstance(expanded, dict):
+        return {key.removeprefix(EXTENSION): _plain(value) for key, value in expanded.items()
+                if key.startswith(EXTENSION)}  # fmt: skip
+    return expanded
+
+
+def _single_items_unwrapped(value: Any) -> Any:
+    if isinstance(value, list):
+        items = [_single_items_unwrapped(item) for item in value]
+        return items[0] if len(items) == 1 else items
+    if isinstance(value, dict):
+        return {key: _single_items_unwrapped(inner) for key, inner in value.items()}
+    return value
+
+
+def test_extension_data_survives_json_ld_expansion_with_the_official_context(
+    db: psycopg.Connection, story: dict[str, str]
+) -> None:
+    data = {
+        "lab": "金口河区农产品质量检测站",
+        "passed": True,
+        "operator": "王芳",
+        "media": ["https://trace.example.cn/media/ab12.jpg"],
+        "pesticide_residue": [
+            {"substance": "毒死蜱", "value_mg_kg": 0.005, "limit_mg_kg": 0.02},
+            {"substance": "多菌灵", "value_mg_kg": 0.1, "limit_mg_kg": 0.5},
+        ],
+    }
+    record_event(db, story["child"], EventCreate(type="testing", time=NOW, data=data), None)
+    db.commit()
+    document = epcis_document_for_batch(db, story["child"], BASE)
+    expanded = jsonld.expand(document, {"documentLoader": _offline_loader})
+    recorded = [_plain(event[EXTENSION + "data"]) for event in _expanded_events(expanded)
+                if EXTENSION + "data" in event]  # fmt: skip
+    expected = _single_items_unwrapped(data)
+    assert any(
+        all(found.get(key) == value for key, value in expected.items()) for found in recorded
+    ), recorded
+    # Every value the export holds under farmtrace:data is still there after expansion.
+    exported = [event["farmtrace:data"] for event in document["epcisBody"]["eventList"]
+                if "farmtrace:data" in event]  # fmt: skip
+    assert _leaf_values(exported) == _leaf_values(recorded) != []
+
+
+def _leaf_values(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return sorted(leaf for inner in value.values() for leaf in _leaf_values(inner))
+    if isinstance(value, list):
+        return sorted(leaf for inner in value for leaf in _leaf_values(inner))
+    return [] if value is None else [json.dumps(value, ensure_ascii=False)]
+
+
+def _expanded_events(expanded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    body = expanded[0]["https://ref.gs1.org/epcis/epcisBody"][0]
+    # The context makes eventList a set: the events are the property's values.
+    return list(body["https://ref.gs1.org/epcis/eventList"])
+
+
+def test_locations_with_a_gln_are_gs1_digital_link_uris_and_their_rooms_use_ai_254(
+    db: psycopg.Connection,
+) -> None:
+    seed_district(db)
+    db.execute("INSERT INTO locations (code, name, kind, gln) VALUES"
+               " ('PC', '加工中心', 'warehouse', '6901234000016')")  # fmt: skip
+    db.execute("UPDATE locations SET parent = 'PC' WHERE code = 'PC-COLD'")
+    db.commit()
+    lot = new_batch(db, location="PC")
+    record_event(db, lot, EventCreate(type="cleaning", time=NOW, location="PC-COLD"), None)
+    db.commit()
+    document = epcis_document_for_batch(db, lot, BASE)
+    assert_valid(document)
+    places = {event["bizLocation"]["id"] for event in document["epcisBody"]["eventList"]
+              if "bizLocation" in event}  # fmt: skip
+    assert "https://id.gs1.org/414/6901234000016" in places
+    assert "https://id.gs1.org/414/6901234000016/254/PC-COLD" in places
+    assert "urn:farmtrace:location:VP-PUTI" in places
