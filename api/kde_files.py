@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from store.kde import KDE_COLUMNS, KdeRow
+from store.kde import DATE_COLUMNS, KDE_COLUMNS, KdeRow
 
 # What a spreadsheet program may take as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,10 +55,10 @@ def kde_xlsx(found: list[KdeRow]) -> bytes:
                 cell.data_type = "s"
     for index in range(1, len(KDE_COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = XLSX_COLUMN_WIDTH
-    for cell in sheet["E"][1:]:
-        cell.number_format = "yyyy-mm-dd"
-    for cell in sheet["N"][1:]:
-        cell.number_format = "yyyy-mm-dd"
+    for column in DATE_COLUMNS:
+        for cell in sheet[get_column_letter(KDE_COLUMNS.index(column) + 1)][1:]:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     output = io.BytesIO()
