@@ -28,6 +28,10 @@ def _string(text: str) -> str:
     return '"' + printable.replace('"', '\\["]') + '"'
 
 
+QR_MODEL = "M2"
+QR_MASK = "S7"
+
+
 def render_tspl(layout: LabelLayout, dpi: int, font: str = TSPL_FONT, copies: int = 1) -> bytes:
     """One label job (SIZE … PRINT), UTF-8 encoded, CRLF line ends as TSC's manual shows."""
     size = layout.size
@@ -46,8 +50,11 @@ def render_tspl(layout: LabelLayout, dpi: int, font: str = TSPL_FONT, copies: in
         top = mm_to_dots(box.baseline, dpi) - round(ASCENT * height)
         lines.append(f"TEXT {x},{top},{_string(font)},0,{points},{points},{_string(box.text)}")
     qr = place_qr(layout, dpi)
+    # Model 2 named: TSC's manual gives Model 1 as QRCODE's default, which phones do not read.
+    # S7 is the manual's default mask; ERROR_LEVEL is the error-correction level.
     lines.append(
-        f"QRCODE {qr.left},{qr.top},{ERROR_LEVEL},{qr.module},A,0,{_string(qr_text(layout.uri))}"
+        f"QRCODE {qr.left},{qr.top},{ERROR_LEVEL},{qr.module},A,0,{QR_MODEL},{QR_MASK},"
+        f"{_string(qr_text(layout.uri))}"
     )
     lines.append(f"PRINT 1,{copies}")
     return ("\r\n".join(lines) + "\r\n").encode()

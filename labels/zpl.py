@@ -33,9 +33,10 @@ def render_zpl(layout: LabelLayout, dpi: int, font: str = ZPL_FONT, copies: int 
         # ^FT places the field by its baseline, as the layout does.
         lines.append(f"^FT{x},{baseline}^A@N,{size},{size},{font}^FH^FD{_field(box.text)}^FS")
     qr = place_qr(layout, dpi)
-    # Data "MA,": error correction M, automatic mode selection by the printer.
+    # ^BQ orientation N, model 2, magnification, error correction, mask 7 (the default); the
+    # data's "MA," repeats the level (the field's own setting wins) with automatic mode input.
     lines.append(
-        f"^FO{qr.left},{qr.top}^BQN,2,{qr.module}^FH"
+        f"^FO{qr.left},{qr.top}^BQN,2,{qr.module},{ERROR_LEVEL},7^FH"
         f"^FD{ERROR_LEVEL}A,{_field(qr_text(layout.uri))}^FS"
     )
     lines.append(f"^PQ{copies}")

@@ -99,7 +99,8 @@ def test_zpl_label_is_sized_in_dots_with_utf8_text_and_a_qr(
     assert f"^PW{width}\n" in zpl and f"^LL{height}\n" in zpl
     assert "^CI28" in zpl
     assert "^A@N," in zpl and "E:SIMSUN.TTF^FH^FD金口河天麻 特级^FS" in zpl
-    [qr] = re.findall(r"\^FO(\d+),(\d+)\^BQN,2,(\d+)\^FH\^FDMA,([^^]+)\^FS", zpl)
+    # Model 2 and error correction M named in ^BQ, and again in the field data.
+    [qr] = re.findall(r"\^FO(\d+),(\d+)\^BQN,2,(\d+),M,7\^FH\^FDMA,([^^]+)\^FS", zpl)
     assert qr[3] == qr_text(_uri(tianma_label))
     left, top, module = (int(value) for value in qr[:3])
     side = len(make_qr(_uri(tianma_label)).matrix) * module
@@ -120,8 +121,10 @@ def test_tspl_label_is_sized_in_mm_with_utf8_text_and_a_qr(
     assert "CODEPAGE UTF-8" in lines and "CLS" in lines and "PRINT 1,1" in lines
     assert any(line.endswith('"金口河天麻 特级"') and '"SIMSUN.TTF"' in line for line in lines)
     [qr] = [line for line in lines if line.startswith("QRCODE ")]
-    left, top, level, module = qr.removeprefix("QRCODE ").split(",")[:4]
-    assert level == "M"
+    left, top, level, module, mode, rotation, model, mask = qr.removeprefix("QRCODE ").split(",")[
+        :8
+    ]
+    assert (level, mode, rotation, model, mask) == ("M", "A", "0", "M2", "S7")
     assert qr.endswith(f'"{qr_text(_uri(tianma_label))}"')
     width, height = mm_to_dots(50, dpi), mm_to_dots(30, dpi)
     side = len(make_qr(_uri(tianma_label)).matrix) * int(module)
