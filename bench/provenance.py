@@ -1,16 +1,18 @@
-"""Benchmark: the provenance page beside /healthz, with 10 thousand and 10 million readings.
+"""Benchmark: the provenance page and the scan's redirect beside /healthz, 10 k and 10 M readings.
 
     python bench/provenance.py [--database-server URL] [--workers N] [--duration S]
 
 Builds two databases of its own on the server (dropped afterwards), each with ten batches in
 cold stores and on trucks with a probe behind each, one with 10 thousand readings and one
 with 10 million, generated server-side with ``generate_series``. In alternating rounds it
-starts uvicorn on loopback against each, drives /healthz and the ten batches' pages with
-``wrk`` (Debian package ``wrk``) and prints requests/s and latency percentiles. Nothing here
-is a test: it measures and reports, and asserts nothing.
+starts uvicorn on loopback against each, drives /healthz, the ten batches' pages
+(``/batch/{lot}``) and their Digital Links (the 307 a scan gets first) with ``wrk`` (Debian
+package ``wrk``) and prints requests/s and latency percentiles. Nothing here is a test: it
+measures and reports, and asserts nothing.
 
 Targets (see docs/provenance.md): page throughput ≥ 40 % of /healthz's, p99 < 50 ms at 64
-connections, and throughput with 10 M readings ≥ 90 % of that with 10 k.
+connections, and throughput with 10 M readings ≥ 90 % of that with 10 k; the redirect, one
+more round trip on the phone, should cost the server less than the page does.
 """
 
 import argparse
@@ -229,14 +231,16 @@ def wrk(
 
 
 def measure(url: str, lots: list[str], workers: int, duration_s: int, size: str) -> list[Measured]:
-    paths = [urlsplit(build_digital_link(BASE_URL, lot, GTIN)).path for lot in lots]
+    pages = [f"/batch/{lot}" for lot in lots]
+    scans = [urlsplit(build_digital_link(BASE_URL, lot, GTIN)).path for lot in lots]
     server = Server(url, free_port(), workers)
     try:
         health = wrk(f"/healthz ({size})", server.origin, ["/healthz"], duration_s, {})
-        page = wrk(f"page ({size})", server.origin, paths, duration_s, PAGE_HEADERS)
+        page = wrk(f"page ({size})", server.origin, pages, duration_s, PAGE_HEADERS)
+        redirect = wrk(f"scan redirect ({size})", server.origin, scans, duration_s, PAGE_HEADERS)
     finally:
         server.stop()
-    return [health, page]
+    return [health, page, redirect]
 
 
 def table(results: list[Measured], workers: int) -> str:
@@ -254,13 +258,13 @@ def table(results: list[Measured], workers: int) -> str:
 
 
 def _median_round(rounds: list[list[Measured]]) -> list[Measured]:
-    """The round whose page throughput is the median: one pair, /healthz beside its page."""
+    """The round whose page throughput is the median: /healthz, its page and its redirect."""
     ordered = sorted(rounds, key=lambda pair: pair[1].requests_per_s)
     return ordered[len(ordered) // 2]
 
 
 def verdicts(results: list[Measured]) -> list[str]:
-    health_small, page_small, health_large, page_large = results
+    health_small, page_small, redirect_small, health_large, page_large, redirect_large = results
     checks = [
         ("page ≥ 40 % of /healthz (small)",
          page_small.requests_per_s / health_small.requests_per_s, 0.40),
@@ -271,10 +275,16 @@ def verdicts(results: list[Measured]) -> list[str]:
     ]  # fmt: skip
     lines = [f"- {name}: {ratio:.0%} ({'met' if ratio >= goal else 'NOT met'})"
              for name, ratio, goal in checks]  # fmt: skip
-    for row in (page_small, page_large):
+    for row in (page_small, page_large, redirect_small, redirect_large):
         lines.append(
             f"- p99 < 50 ms, {row.label}: {row.p99_ms:.1f} ms"
             f" ({'met' if row.p99_ms < 50 else 'NOT met'})"
+        )
+    for page, redirect in ((page_small, redirect_small), (page_large, redirect_large)):
+        lines.append(
+            f"- redirect's server cost beside the page's, {redirect.label}: p50"
+            f" {redirect.p50_ms:.2f} ms vs {page.p50_ms:.2f} ms,"
+            f" {redirect.requests_per_s:,.0f} vs {page.requests_per_s:,.0f} requests/s"
         )
     return lines
 
