@@ -60,7 +60,7 @@ def product_jsonld(summary: ProvenanceSummary, page_url: str) -> dict[str, Any]:
     cold_chain = summary.cold_chain
     if cold_chain:
         properties.append(_property("coldChainVerdict", cold_chain.verdict))
-        properties.append(_property("refrigeratedHours", cold_chain.refrigerated_hours, "h"))
+        properties.append(_property("coldChainHours", cold_chain.cold_chain_hours, "h"))
         if cold_chain.temp_min is not None:
             properties.append(_property("temperatureMin", cold_chain.temp_min, "CEL"))
             properties.append(_property("temperatureMax", cold_chain.temp_max, "CEL"))

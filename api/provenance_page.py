@@ -66,8 +66,12 @@ class RenderCache:
                 self._entries.popitem(last=False)
 
 
-def etag_for(version: int, language: Language, representation: str) -> str:
-    return f'"{version}-{language}-{representation}-{RENDER_TAG}"'
+def etag_for(
+    version: int, language: Language, representation: str, centre_phone: str | None = None
+) -> str:
+    """The centre's phone is printed on pages, so a new number must not revalidate old ones."""
+    contact = hashlib.sha256((centre_phone or "").encode()).hexdigest()[:4]
+    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}"'
 
 
 def _when(moment: datetime) -> str:
@@ -100,6 +104,23 @@ def _band(cold_chain: ColdChain) -> str:
     return ""
 
 
+def _briefly_out(cold_chain: ColdChain) -> bool:
+    """The range leaves the band although no excursion was found: every stretch outside was
+    within what the profile allows, which the page must say rather than leave a contradiction."""
+    if any(finding.kind == "excursion" for finding in cold_chain.findings):
+        return False
+    if cold_chain.temp_min is None or cold_chain.temp_max is None:
+        return False
+    below = cold_chain.band_min is not None and cold_chain.temp_min < cold_chain.band_min
+    above = cold_chain.band_max is not None and cold_chain.temp_max > cold_chain.band_max
+    return below or above
+
+
+def _telephone(number: str) -> str:
+    """The digits of a ``tel:`` link (a configured number may hold spaces or dashes)."""
+    return "".join(character for character in number if character.isdigit() or character == "+")
+
+
 def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     days: list[date] = sorted({origin.harvest_date for origin in summary.origins})
     if not days:
@@ -109,10 +130,18 @@ def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     return f"{days[0].isoformat()} ~ {days[-1].isoformat()}"
 
 
+# Punctuation follows the language: full-width in Chinese, ASCII with spaces in English.
+_PUNCTUATION: dict[Language, dict[str, str]] = {
+    "zh": {"colon": "：", "open_paren": "（", "close_paren": "）", "stop": "。"},
+    "en": {"colon": ": ", "open_paren": " (", "close_paren": ")", "stop": ". "},
+}
+
+
 def _language_context(language: Language) -> dict[str, Any]:
     """What every public page's layout needs: its language, the other one, and their words."""
     other: Language = "en" if language == "zh" else "zh"
     return {
+        **_PUNCTUATION[language],
         "html_lang": HTML_LANG[language],
         "other_lang": other,
         "other_html_lang": HTML_LANG[other],
@@ -122,11 +151,18 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
-def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
+def render_page(
+    summary: ProvenanceSummary, language: Language, centre_phone: str | None = None
+) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
     html = environment.get_template("public/page.html").render(
         **_language_context(language),
+        centre_phone=centre_phone,
+        centre_phone_tel=_telephone(centre_phone or ""),
+        # Staff type notes in Chinese; the English page shows only what it can say in English.
+        show_notes=language == "zh",
+        briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
         s=summary,
         name=lambda zh, en: zh if language == "zh" or not en else en,
         when=_when,

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # API processes keep summary versions in memory, dropped on every change announced by the
     # database; this bounds how long one may outlive a change if an announcement were missed.
     public_head_ttl_s: float = 10.0
+    # The processing centre's consumer line, printed on public pages beside 12315 (the
+    # national consumer-complaint line); unset, pages give 12315 alone.
+    centre_phone: str | None = None
 
     # How far ahead of this server's clock a time a person enters may be (clock drift).
     time_ahead_tolerance_s: float = 300.0

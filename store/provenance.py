@@ -106,9 +106,18 @@ def _steps_and_tests(
                 location_name_en=event["location_name_en"],
                 notes=data.get("notes"),
                 corrected=corrected,
+                temperature_c=_number(data.get("temperature_c")),
+                duration_minutes=_number(data.get("duration_minutes")),
             )
         )
     return steps, tests
+
+
+def _number(value: Any) -> float | None:
+    """A step's free-form data may hold anything; only a plain number is shown as one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def _test(event: dict[str, Any], data: dict[str, Any]) -> TestResult:

@@ -197,7 +197,7 @@ async def _cached_representation(
     settings: Settings = state.settings
     page = representation is Representation.PAGE
     tag_language: Any = language if page else "mul"
-    etag = etag_for(head.version, tag_language, representation.value)
+    etag = etag_for(head.version, tag_language, representation.value, settings.centre_phone)
     headers = {
         **headers,
         "ETag": etag,
@@ -216,7 +216,9 @@ async def _cached_representation(
 
         def render(conn: psycopg.Connection) -> bytes:
             _, summary = load_summary(conn, head.batch_id)
-            return render_page(summary, language) if page else render_jsonld(summary, page_url)
+            if page:
+                return render_page(summary, language, settings.centre_phone)
+            return render_jsonld(summary, page_url)
 
         body = await run_in_threadpool(_with_connection, state.pool, render)
         cache.put(key, body)
