@@ -72,7 +72,7 @@ def product_jsonld(summary: ProvenanceSummary, page_url: str) -> dict[str, Any]:
         properties.append(_property("testPassed", test.passed))
     for origin in summary.origins:
         properties.append(_property("harvestDate", origin.harvest_date.isoformat()))
-        village = origin.village_name + (f"（{origin.township}）" if origin.township else "")
+        village = origin.admin_area or f"{origin.township or ''}{origin.village_name}"
         properties.append(_property("originVillage", village))
     document["additionalProperty"] = properties
     return document

@@ -18,7 +18,7 @@ from api.jsonld import product_jsonld
 from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
-from schemas.provenance import ColdChain, ProvenanceSummary
+from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
 # Renders kept per process; each is a few kilobytes.
@@ -116,6 +116,41 @@ def _briefly_out(cold_chain: ColdChain) -> bool:
     return below or above
 
 
+def _origin_place(language: Language) -> Callable[[Origin], str]:
+    """Where it grew, largest unit first in Chinese (四川省乐山市金口河区永和镇新乐村); the
+    service point where it was handed in is not the origin."""
+
+    def place(origin: Origin) -> str:
+        if language == "en":
+            return origin.admin_area_en or origin.village_name_en or origin.village_name
+        return origin.admin_area or f"{origin.township or ''}{origin.village_name}"
+
+    return place
+
+
+def _storage_advice(cold_chain: ColdChain, language: Language) -> str | None:
+    """How to keep it at home, from the product's storage profile."""
+    low, high, humidity = cold_chain.band_min, cold_chain.band_max, cold_chain.humidity_max
+    if low is None and high is None and humidity is None:
+        return None
+    zh = language == "zh"
+    if low is not None and high is not None:
+        text = f"请在 {low:g}~{high:g} °C 冷藏保存" if zh else f"Keep it at {low:g}–{high:g} °C"
+    elif high is not None:
+        text = f"请在 {high:g} °C 以下保存" if zh else f"Keep it below {high:g} °C"
+    elif low is not None:
+        text = f"请在 {low:g} °C 以上保存" if zh else f"Keep it above {low:g} °C"
+    else:
+        text = "请妥善保存" if zh else "Keep it"
+    if humidity is not None:
+        text += (
+            f"，相对湿度不超过 {humidity:g}%，置于阴凉干燥处"
+            if zh
+            else f", at no more than {humidity:g}% relative humidity, in a cool dry place"
+        )
+    return text + ("。" if zh else ".")
+
+
 def _telephone(number: str) -> str:
     """The digits of a ``tel:`` link (a configured number may hold spaces or dashes)."""
     return "".join(character for character in number if character.isdigit() or character == "+")
@@ -163,6 +198,8 @@ def render_page(
         # Staff type notes in Chinese; the English page shows only what it can say in English.
         show_notes=language == "zh",
         briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
+        storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
+        place=_origin_place(language),
         s=summary,
         name=lambda zh, en: zh if language == "zh" or not en else en,
         when=_when,

@@ -4,6 +4,11 @@ from api.i18n import LANGUAGES, Language
 
 PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "title": ("产品溯源", "Product provenance"),
+    "description": (
+        "产地、加工过程、检测结果和储运温度记录",
+        "where it grew, what was done to it, its tests and its temperature record",
+    ),
+    "storage_advice": ("储存建议", "How to keep it"),
     "lot": ("批次号", "Lot"),
     "grade": ("等级", "Grade"),
     "quantity": ("批次数量", "Batch size"),
@@ -46,7 +51,8 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "verdict_held": ("储运温度符合要求", "Kept within its required temperature"),
     "verdict_excursions": ("储运中温度超出要求", "Its temperature left the required range"),
     "verdict_excursions_ongoing": (
-        "温度超出要求，目前仍未恢复", "Outside its required temperature now"
+        "温度超出要求，目前仍未恢复",
+        "Outside its required temperature now",
     ),
     "verdict_gaps": ("温度记录有中断", "The temperature record has gaps"),
     "verdict_no_data": ("暂无储运温度记录", "No temperature record while stored or carried"),
@@ -68,14 +74,19 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
         " rule allows.",
     ),
     "what_happened": ("发生了什么", "What happened"),
-    "excursion_at": ("{start} 起，{place}温度超出要求，持续 {duration}，最高 {peak} °C",
-                     "From {start} the temperature at {place} was out of range for {duration},"
-                     " reaching {peak} °C"),
-    "humidity_at": ("{start} 起，{place}湿度超出要求，持续 {duration}，最高 {peak}%",
-                    "From {start} the humidity at {place} was out of range for {duration},"
-                    " reaching {peak}%"),
-    "gap_at": ("{start} 起，{place}有 {duration} 没有温度记录",
-               "From {start} there is no record from {place} for {duration}"),
+    "excursion_at": (
+        "{start} 起，{place}温度超出要求，持续 {duration}，最高 {peak} °C",
+        "From {start} the temperature at {place} was out of range for {duration},"
+        " reaching {peak} °C",
+    ),
+    "humidity_at": (
+        "{start} 起，{place}湿度超出要求，持续 {duration}，最高 {peak}%",
+        "From {start} the humidity at {place} was out of range for {duration}, reaching {peak}%",
+    ),
+    "gap_at": (
+        "{start} 起，{place}有 {duration} 没有温度记录",
+        "From {start} there is no record from {place} for {duration}",
+    ),
     "ended_at": ("已于 {end} 恢复。", "It ended at {end}."),
     "still_ongoing": ("至今仍未恢复（截至 {end}）。", "It is still going on (as of {end})."),
     "what_to_do": ("您可以怎么做", "What you can do"),

@@ -102,6 +102,14 @@ class LocationCreate(BaseModel):
     gln: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
     township: Text | None = Field(default=None, max_length=100)
     parent: Code | None = None
+    admin_area: Text | None = Field(
+        default=None,
+        max_length=200,
+        description="full administrative name, largest unit first (四川省乐山市…镇…村)",
+    )
+    admin_area_en: Text | None = Field(
+        default=None, max_length=300, description="the same in English (pinyin for names)"
+    )
 
 
 class LocationPublic(BaseModel):
@@ -112,6 +120,8 @@ class LocationPublic(BaseModel):
     gln: str | None
     township: str | None
     parent: str | None
+    admin_area: str | None = None
+    admin_area_en: str | None = None
 
 
 class DeviceCreate(BaseModel):

@@ -19,6 +19,8 @@ class Origin(BaseModel):
     village_name: str
     village_name_en: str | None
     township: str | None
+    admin_area: str | None = Field(default=None, description="四川省乐山市金口河区永和镇新乐村")
+    admin_area_en: str | None = None
     harvest_date: date
     producer_kind: str
     producer_name: str | None = Field(

@@ -23,7 +23,7 @@ _PRODUCT_COLUMNS = (
     " max_excursion_minutes, max_gap_minutes, shelf_life_days"
 )
 _PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent"
-_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent"
+_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent, admin_area, admin_area_en"
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
 
 
@@ -122,10 +122,11 @@ def create_location(
 ) -> LocationPublic:
     _insert(
         conn,
-        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO locations ({_LOCATION_COLUMNS})"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             location.code, location.name, location.name_en, location.kind, location.gln,
-            location.township, location.parent,
+            location.township, location.parent, location.admin_area, location.admin_area_en,
         ),
         f"location {location.code}",
         user_id,

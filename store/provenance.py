@@ -25,7 +25,8 @@ FROM batches b JOIN products p ON p.code = b.product WHERE b.id = %s
 
 _ORIGINS = """
 SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
-       coalesce(v.township, pr.township) AS township, h.harvest_date, pr.kind AS producer_kind,
+       coalesce(v.township, pr.township) AS township, v.admin_area, v.admin_area_en,
+       h.harvest_date, pr.kind AS producer_kind,
        CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id

@@ -16,6 +16,7 @@ class DemoLocation:
     township: str | None = None
     parent: str | None = None
     invented: bool = False
+    admin_area: tuple[str, str] | None = None
 
 
 TOWNSHIPS = [
@@ -57,7 +58,7 @@ _VILLAGES: list[tuple[str, str, str, str, bool]] = [
     ("VP-LUOHUI", "罗回村", "Luohui", "TS-511113100", False),
     ("VP-LIMING", "黎明村", "Liming", "TS-511113100", False),
     ("VP-PUTI", "蒲梯村", "Puti", "TS-511113200", False),
-    ("VP-YAXI", "椏溪村", "Yaxi", "TS-511113200", False),
+    ("VP-YAXI", "桠溪村", "Yaxi", "TS-511113200", False),
     ("VP-YINGCHUN", "迎春村", "Yingchun", "TS-511113200", False),
     ("VP-YINGXIN", "迎新村", "Yingxin", "TS-511113200", False),
     ("VP-JIEFANG", "解放村", "Jiefang", "TS-511113200", False),
@@ -74,6 +75,22 @@ _VILLAGES: list[tuple[str, str, str, str, bool]] = [
 ]
 
 _TOWNSHIP_NAMES = {station.code: station.township for station in TOWNSHIPS}
+# The district's place in the country, largest unit first, in both languages.
+DISTRICT_AREA = ("四川省乐山市金口河区", "Jinkouhe District, Leshan, Sichuan")
+_TOWNSHIPS_EN = {
+    "永和镇": "Yonghe Town", "金河镇": "Jinhe Town", "和平彝族乡": "Heping Yi Ethnic Township",
+    "共安彝族乡": "Gong'an Yi Ethnic Township", "吉星乡": "Jixing Township",
+    "永胜乡": "Yongsheng Township",
+}  # fmt: skip
+
+
+def _village_area(village: str, pinyin: str, township: str) -> tuple[str, str]:
+    """A village point's origin is its village: 四川省乐山市金口河区永和镇新乐村."""
+    return (
+        f"{DISTRICT_AREA[0]}{township}{village}",
+        f"{pinyin} Village, {_TOWNSHIPS_EN[township]}, {DISTRICT_AREA[1]}",
+    )
+
 
 VILLAGE_POINTS = [
     DemoLocation(
@@ -84,6 +101,7 @@ VILLAGE_POINTS = [
         _TOWNSHIP_NAMES[station],
         station,
         invented,
+        _village_area(name, pinyin, _TOWNSHIP_NAMES[station] or ""),
     )
     for code, name, pinyin, station, invented in _VILLAGES
 ]

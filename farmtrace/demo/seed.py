@@ -41,6 +41,7 @@ def seed_demo(conn: psycopg.Connection, batches: bool, anchor: datetime | None) 
                 location.name_en,
                 location.township,
                 location.parent,
+                admin_area=location.admin_area,
             )
     known = registered_device_ids(conn)
     for device in demo_data.DEVICES:

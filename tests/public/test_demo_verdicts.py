@@ -94,4 +94,4 @@ def test_an_excursion_page_says_what_happened_what_to_do_and_whom_to_call(
         assert text in page, text
     ongoing = any(f.ongoing for f in summary.cold_chain.findings if f.kind == "excursion")
     assert ("目前仍未恢复" in page) == ongoing
-    assert page.index("发生了什么") < page.index("产地")
+    assert page.index("发生了什么") < page.index("<h2>产地</h2>")

@@ -94,6 +94,12 @@ def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_n
                 )
                 assert page.get_by_text("已于 2026-05-06 18:10 恢复").first.is_visible()
                 assert page.locator("svg polyline").count() >= 1
+                legend = page.locator(".legend").inner_text()
+                assert "温度（均值）" in legend and "超标时段" in legend and "要求范围" in legend
+                times = page.locator("svg text").all_text_contents()
+                assert "05-06 15:30" in times, times
+                assert "1" in times, "the cold-store segment is numbered"
+                assert "曲线断开处" not in page.content()
                 assert page.locator("svg").bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
                 if scripts:
                     overflow = page.evaluate(
