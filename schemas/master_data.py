@@ -41,6 +41,15 @@ class StorageProfile(BaseModel):
         return self
 
 
+class PackSize(BaseModel):
+    """What one pack holds: its net content, printed on the pack's own label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: float = Field(gt=0, le=100_000)
+    unit: Name = Field(examples=["g", "kg"])
+
+
 class ProductCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,6 +61,7 @@ class ProductCreate(BaseModel):
     grade_standard: Text | None = Field(default=None, examples=["特级/一级/二级"])
     storage_profile: StorageProfile = Field(default_factory=lambda: StorageProfile())
     shelf_life_days: int | None = Field(default=None, ge=1, le=3650)
+    pack_size: PackSize | None = Field(default=None, description="what one consumer pack holds")
 
     @field_validator("gtin")
     @classmethod
@@ -68,6 +78,7 @@ class ProductPublic(BaseModel):
     grade_standard: str | None
     storage_profile: StorageProfile
     shelf_life_days: int | None
+    pack_size: PackSize | None = None
 
 
 class ProducerCreate(BaseModel):
