@@ -13,6 +13,7 @@ from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.nul_guard import NulGuard
+from api.pack_scans import PackScans
 from api.provenance_page import RenderCache
 from api.routes import (
     alarms,
@@ -36,6 +37,7 @@ from api.scan_log import ScanLog
 from api.security_headers import SecurityHeaders
 from api.sessions import SignedCookieSessions
 from api.summary_heads import SummaryHeads, SummaryListener
+from schemas.scans import CopyRule
 from schemas.settings import Settings, get_settings
 from schemas.time_bounds import allow_ahead
 from store.db import open_pool
@@ -57,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
         app.state.pool = pool
         app.state.scan_log = ScanLog(pool)
+        app.state.pack_scans = PackScans(
+            pool, CopyRule(settings.scan_copy_threshold, settings.scan_copy_days)
+        )
         app.state.scan_log.start()
         listener = SummaryListener(settings.database_url, app.state.summary_heads)
         listener.start()

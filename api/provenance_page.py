@@ -15,6 +15,7 @@ from typing import Any
 
 from api.i18n import HTML_LANG, Language, translate
 from api.jsonld import product_jsonld
+from api.pack_scans import PackScan
 from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
@@ -30,6 +31,7 @@ PAGE_MODULES = (
     "provenance_chart.py",
     "chart_scale.py",
     "public_texts.py",
+    "pack_scans.py",
 )
 
 
@@ -211,6 +213,27 @@ def render_page(
         chart=chart_geometry(cold_chain) if cold_chain else None,
     )
     return html.encode()
+
+
+# Where a pack's own lines go in a cached page: the page is rendered once per summary, the
+# pack's scan count on every scan.
+PACK_SLOT = b"<!--pack-->"
+
+
+def with_pack_scan(
+    page: bytes, scan: PackScan | None, language: Language, centre_phone: str | None
+) -> bytes:
+    """The cached page with this scan's lines for its pack (or none, for a lot's code)."""
+    if scan is None:
+        return page.replace(PACK_SLOT, b"", 1)
+    block = environment.get_template("public/_pack.html").render(
+        **_language_context(language),
+        scan=scan,
+        first=_when(scan.first),
+        centre_phone=centre_phone,
+        centre_phone_tel=_telephone(centre_phone or ""),
+    )
+    return page.replace(PACK_SLOT, block.encode(), 1)
 
 
 def render_message(language: Language, title_key: str, text_key: str, lot_code: str | None) -> str:

@@ -120,6 +120,24 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "processing": ("加工环节（不计入冷链判定）", "Processing (not part of the cold-chain verdict)"),
     "room_temp": ("室温", "room"),
     "no_reading": ("无温度记录", "no temperature record"),
+    "scan_count": (
+        "本码第 {number} 次查询，首次查询于 {first}。",
+        "This code's scan number {number}; first scanned {first}.",
+    ),
+    "copied_code": ("此码可能被复制", "This code may have been copied"),
+    "copied_code_text": (
+        "本码已在 {days} 天内被查询 {number} 次，多于一件商品通常的查询次数。如果您刚买到这件商品，"
+        "请向销售商核实来源，或拨打下方电话。",
+        "This code has been scanned {number} times on {days} days, more than one pack usually"
+        " is. If you have just bought it, ask the seller where it came from, or call a number"
+        " below.",
+    ),
+    "unknown_serial": ("本批次没有这个包装序列号", "This batch has no pack with this serial"),
+    "unknown_serial_text": (
+        "二维码中的序列号不属于本批次的任何一包，包装可能是仿冒的。请向销售商核实，或拨打下方电话。",
+        "The serial in this code belongs to none of the batch's packs: the pack may be fake."
+        " Ask the seller, or call a number below.",
+    ),
     "not_found_title": ("未找到该批次", "We could not find this batch"),
     "not_found_text": (
         "请核对包装上的二维码或批次号。如有疑问，请联系销售商。",

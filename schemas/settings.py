@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # A pack's serial scanned more often than this is flagged as a possibly copied code: one
     # pack is scanned a handful of times (shelf, checkout, kitchen), not dozens.
     scan_copy_threshold: int = 20
+    # … or scanned on more days than this: a household checks its pack on a few days, a code
+    # copied onto other packs turns up day after day.
+    scan_copy_days: int = 7
     # Public pages: browsers and CDNs may reuse a page this long, then serve it stale while
     # they revalidate; a recall therefore shows within about max-age everywhere.
     public_max_age_s: int = 30

@@ -30,12 +30,14 @@ from api.link_types import (
     link_header,
     linkset_document,
 )
+from api.pack_scans import PackScan
 from api.provenance_page import (
     RenderCache,
     etag_for,
     render_jsonld,
     render_message,
     render_page,
+    with_pack_scan,
 )
 from api.summary_heads import SummaryHeads
 from labels.digital_link import InvalidLink, build_digital_link, parse_digital_link
@@ -183,7 +185,10 @@ async def _resolve(
             lambda conn: epcis_document_for_batch(conn, head.lot_code, settings.public_base_url),
         )  # fmt: skip
         return JSONResponse(document, media_type=JSONLD_TYPE, headers=headers)
-    return await _cached_representation(request, head, representation, language, headers)
+    pack_scan = None
+    if serial is not None and representation is Representation.PAGE:
+        pack_scan = await run_in_threadpool(state.pack_scans.scanned, head.lot_code, serial)
+    return await _cached_representation(request, head, representation, language, headers, pack_scan)
 
 
 async def _cached_representation(
@@ -192,6 +197,7 @@ async def _cached_representation(
     representation: Representation,
     language: Language,
     headers: dict[str, str],
+    pack_scan: PackScan | None = None,
 ) -> Response:
     state = request.app.state
     settings: Settings = state.settings
@@ -206,7 +212,11 @@ async def _cached_representation(
     }
     if page:
         headers["Content-Language"] = HTML_LANG[language]
-    if _etag_matches(request, etag):
+    if pack_scan is not None:
+        # A pack's page counts this very scan: no cache may answer for it.
+        headers["Cache-Control"] = "no-store"
+        del headers["ETag"]
+    elif _etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
     cache: RenderCache = state.render_cache
     key = (head.batch_id, head.version, tag_language, representation)
@@ -222,6 +232,8 @@ async def _cached_representation(
 
         body = await run_in_threadpool(_with_connection, state.pool, render)
         cache.put(key, body)
+    if page:
+        body = with_pack_scan(body, pack_scan, language, settings.centre_phone)
     media_type = "text/html; charset=utf-8" if page else JSONLD_TYPE
     return Response(body, media_type=media_type, headers=headers)
 
