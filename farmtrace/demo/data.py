@@ -198,6 +198,8 @@ class DemoProduct:
     max_gap_minutes: int
     shelf_life_days: int
     basis: str
+    # What one consumer pack holds (quantity, unit); None where the product is sold loose.
+    pack_size: tuple[float, str] | None = None
 
 
 PRODUCTS = [
@@ -214,6 +216,7 @@ PRODUCTS = [
     DemoProduct(
         "TEA-EMEI-GREEN", "峨眉山茶（绿茶）", "Emeishan green tea", "tea", "02000010000036",
         "特级/一级/二级", None, 10, 50, 120, 10, 540, "green tea <10 °C, <50 %RH (GB/T 30375-2013)",
+        (250, "g"),
     ),
     DemoProduct(
         "TEA-LAOYING", "金口河老鹰茶", "Jinkouhe laoying tea", "tea", None, "一级/二级",
@@ -225,7 +228,7 @@ PRODUCTS = [
     ),
     DemoProduct(
         "WALNUT", "金口河核桃（带壳）", "Jinkouhe walnuts in shell", "nuts", "02000010000067",
-        "一级/二级", None, 10, 70, 120, 10, 365, "walnuts in shell ≤10 °C, 60-70 %RH",
+        "一级/二级", None, 10, 70, 120, 10, 365, "walnuts in shell ≤10 °C, 60-70 %RH", (1, "kg"),
     ),
     DemoProduct(
         "VEG-HIGHLAND", "高山甘蓝", "Highland cabbage", "vegetables", None, None,
@@ -238,6 +241,7 @@ PRODUCTS = [
     DemoProduct(
         "LAROU-YONGSHENG", "永胜腊肉", "Yongsheng cured pork", "cured meat", "02000010000098",
         None, 5, 15, 65, 60, 10, 180, "cured pork 5-15 °C, dry (weak source); humidity invented",
+        (500, "g"),
     ),
 ]  # fmt: skip
 
