@@ -60,7 +60,7 @@ def product_jsonld(summary: ProvenanceSummary, page_url: str) -> dict[str, Any]:
     cold_chain = summary.cold_chain
     if cold_chain:
         properties.append(_property("coldChainVerdict", cold_chain.verdict))
-        properties.append(_property("refrigeratedHours", cold_chain.refrigerated_hours, "h"))
+        properties.append(_property("coldChainHours", cold_chain.cold_chain_hours, "h"))
         if cold_chain.temp_min is not None:
             properties.append(_property("temperatureMin", cold_chain.temp_min, "CEL"))
             properties.append(_property("temperatureMax", cold_chain.temp_max, "CEL"))
@@ -72,7 +72,7 @@ def product_jsonld(summary: ProvenanceSummary, page_url: str) -> dict[str, Any]:
         properties.append(_property("testPassed", test.passed))
     for origin in summary.origins:
         properties.append(_property("harvestDate", origin.harvest_date.isoformat()))
-        village = origin.village_name + (f"（{origin.township}）" if origin.township else "")
+        village = origin.admin_area or f"{origin.township or ''}{origin.village_name}"
         properties.append(_property("originVillage", village))
     document["additionalProperty"] = properties
     return document

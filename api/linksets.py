@@ -36,8 +36,12 @@ def product_page_url(base_url: str, gtin: str) -> str:
     return f"{base_url.rstrip('/')}/product/{gtin}"
 
 
-def lot_context(anchor: str, base_url: str, lot_code: str, names: ProductNames) -> LinkContext:
-    page = batch_page_url(base_url, lot_code)
+def lot_context(
+    anchor: str, base_url: str, lot_code: str, names: ProductNames, serial: str | None = None
+) -> LinkContext:
+    """A lot's links; a pack's (AI 21) lead to the page that counts that pack's scans."""
+    lot_page = batch_page_url(base_url, lot_code)
+    page = lot_page if serial is None else f"{lot_page}/pack/{quote(serial, safe='')}"
     title = "产品溯源 / Product provenance"
     return LinkContext(
         anchor=anchor,
@@ -46,7 +50,7 @@ def lot_context(anchor: str, base_url: str, lot_code: str, names: ProductNames) 
             Link(DEFAULT_LINK, page, title),
             Link("pip", page, title, "text/html", PAGE_LANGUAGES),
             Link("pip", page, "产品溯源数据 / Product provenance data (JSON-LD)", JSONLD_TYPE),
-            Link("traceability", f"{page}/epcis", "EPCIS 2.0 事件 / EPCIS 2.0 events",
+            Link("traceability", f"{lot_page}/epcis", "EPCIS 2.0 事件 / EPCIS 2.0 events",
                  JSONLD_TYPE),
         ),
     )  # fmt: skip

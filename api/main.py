@@ -7,11 +7,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
 from api.metrics import RequestMetrics
 from api.nul_guard import NulGuard
+from api.pack_scans import PackScans
 from api.product_heads import ProductHeads
 from api.provenance_page import RenderCache
 from api.routes import (
@@ -26,6 +28,7 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    packs,
     recalls,
     resolver,
     scans,
@@ -35,11 +38,14 @@ from api.scan_log import ScanLog
 from api.security_headers import SecurityHeaders
 from api.sessions import SignedCookieSessions
 from api.summary_heads import SummaryHeads, SummaryListener
+from schemas.scans import CopyRule
 from schemas.settings import Settings, get_settings
 from schemas.time_bounds import allow_ahead
 from store.db import open_pool
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Below this a response gains little from compression (headers and framing dominate).
+GZIP_MINIMUM_BYTES = 500
 # Connections per API process; several processes may run behind one load balancer.
 POOL_MAX_SIZE = 10
 
@@ -54,6 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
         app.state.pool = pool
         app.state.scan_log = ScanLog(pool)
+        app.state.pack_scans = PackScans(
+            pool, CopyRule(settings.scan_copy_threshold, settings.scan_copy_days)
+        )
         app.state.scan_log.start()
         listener = SummaryListener(settings.database_url, app.state.summary_heads)
         listener.start()
@@ -90,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NulGuard)
     app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     app.add_middleware(RequestMetrics)
+    # Pages travel compressed (a provenance page shrinks to about a third on a slow link).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     # Outermost, so even a body refused before any route carries the headers.
     app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
     install_error_handlers(app)
@@ -103,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices.router,
         batches.router,
         labels.router,
+        packs.router,
         history.router,
         epcis.router,
         alarms.router,

@@ -15,10 +15,11 @@ from typing import Any
 
 from api.i18n import HTML_LANG, Language, translate
 from api.jsonld import product_jsonld
+from api.pack_scans import PackScan
 from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
-from schemas.provenance import ColdChain, ProvenanceSummary
+from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
 # Renders kept per process; each is a few kilobytes.
@@ -30,6 +31,7 @@ PAGE_MODULES = (
     "provenance_chart.py",
     "chart_scale.py",
     "public_texts.py",
+    "pack_scans.py",
 )
 
 
@@ -66,8 +68,12 @@ class RenderCache:
                 self._entries.popitem(last=False)
 
 
-def etag_for(version: int, language: Language, representation: str) -> str:
-    return f'"{version}-{language}-{representation}-{RENDER_TAG}"'
+def etag_for(
+    version: int, language: Language, representation: str, centre_phone: str | None = None
+) -> str:
+    """The centre's phone is printed on pages, so a new number must not revalidate old ones."""
+    contact = hashlib.sha256((centre_phone or "").encode()).hexdigest()[:4]
+    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}"'
 
 
 def _when(moment: datetime) -> str:
@@ -100,6 +106,58 @@ def _band(cold_chain: ColdChain) -> str:
     return ""
 
 
+def _briefly_out(cold_chain: ColdChain) -> bool:
+    """The range leaves the band although no excursion was found: every stretch outside was
+    within what the profile allows, which the page must say rather than leave a contradiction."""
+    if any(finding.kind == "excursion" for finding in cold_chain.findings):
+        return False
+    if cold_chain.temp_min is None or cold_chain.temp_max is None:
+        return False
+    below = cold_chain.band_min is not None and cold_chain.temp_min < cold_chain.band_min
+    above = cold_chain.band_max is not None and cold_chain.temp_max > cold_chain.band_max
+    return below or above
+
+
+def _origin_place(language: Language) -> Callable[[Origin], str]:
+    """Where it grew, largest unit first in Chinese (四川省乐山市金口河区永和镇新乐村); the
+    service point where it was handed in is not the origin."""
+
+    def place(origin: Origin) -> str:
+        if language == "en":
+            return origin.admin_area_en or origin.village_name_en or origin.village_name
+        return origin.admin_area or f"{origin.township or ''}{origin.village_name}"
+
+    return place
+
+
+def _storage_advice(cold_chain: ColdChain, language: Language) -> str | None:
+    """How to keep it at home, from the product's storage profile."""
+    low, high, humidity = cold_chain.band_min, cold_chain.band_max, cold_chain.humidity_max
+    if low is None and high is None and humidity is None:
+        return None
+    zh = language == "zh"
+    if low is not None and high is not None:
+        text = f"请在 {low:g}~{high:g} °C 冷藏保存" if zh else f"Keep it at {low:g}–{high:g} °C"
+    elif high is not None:
+        text = f"请在 {high:g} °C 以下保存" if zh else f"Keep it below {high:g} °C"
+    elif low is not None:
+        text = f"请在 {low:g} °C 以上保存" if zh else f"Keep it above {low:g} °C"
+    else:
+        text = "请妥善保存" if zh else "Keep it"
+    if humidity is not None:
+        text += (
+            f"，相对湿度不超过 {humidity:g}%，置于阴凉干燥处"
+            if zh
+            else f", at no more than {humidity:g}% relative humidity, in a cool dry place"
+        )
+    return text + ("。" if zh else ".")
+
+
+def _telephone(number: str) -> str:
+    """The digits of a ``tel:`` link (a configured number may hold spaces or dashes)."""
+    return "".join(character for character in number if character.isdigit() or character == "+")
+
+
 def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     days: list[date] = sorted({origin.harvest_date for origin in summary.origins})
     if not days:
@@ -109,10 +167,18 @@ def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     return f"{days[0].isoformat()} ~ {days[-1].isoformat()}"
 
 
+# Punctuation follows the language: full-width in Chinese, ASCII with spaces in English.
+_PUNCTUATION: dict[Language, dict[str, str]] = {
+    "zh": {"colon": "：", "open_paren": "（", "close_paren": "）", "stop": "。"},
+    "en": {"colon": ": ", "open_paren": " (", "close_paren": ")", "stop": ". "},
+}
+
+
 def _language_context(language: Language) -> dict[str, Any]:
     """What every public page's layout needs: its language, the other one, and their words."""
     other: Language = "en" if language == "zh" else "zh"
     return {
+        **_PUNCTUATION[language],
         "html_lang": HTML_LANG[language],
         "other_lang": other,
         "other_html_lang": HTML_LANG[other],
@@ -122,11 +188,20 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
-def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
+def render_page(
+    summary: ProvenanceSummary, language: Language, centre_phone: str | None = None
+) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
     html = environment.get_template("public/page.html").render(
         **_language_context(language),
+        centre_phone=centre_phone,
+        centre_phone_tel=_telephone(centre_phone or ""),
+        # Staff type notes in Chinese; the English page shows only what it can say in English.
+        show_notes=language == "zh",
+        briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
+        storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
+        place=_origin_place(language),
         s=summary,
         name=lambda zh, en: zh if language == "zh" or not en else en,
         when=_when,
@@ -138,6 +213,27 @@ def render_page(summary: ProvenanceSummary, language: Language) -> bytes:
         chart=chart_geometry(cold_chain) if cold_chain else None,
     )
     return html.encode()
+
+
+# Where a pack's own lines go in a cached page: the page is rendered once per summary, the
+# pack's scan count on every scan.
+PACK_SLOT = b"<!--pack-->"
+
+
+def with_pack_scan(
+    page: bytes, scan: PackScan | None, language: Language, centre_phone: str | None
+) -> bytes:
+    """The cached page with this scan's lines for its pack (or none, for a lot's code)."""
+    if scan is None:
+        return page.replace(PACK_SLOT, b"", 1)
+    block = environment.get_template("public/_pack.html").render(
+        **_language_context(language),
+        scan=scan,
+        first=_when(scan.first),
+        centre_phone=centre_phone,
+        centre_phone_tel=_telephone(centre_phone or ""),
+    )
+    return page.replace(PACK_SLOT, block.encode(), 1)
 
 
 def render_message(language: Language, title_key: str, text_key: str, lot_code: str | None) -> str:

@@ -110,6 +110,7 @@ def _caption_pairs(label: LabelData) -> list[tuple[str, str]]:
         ("保质期至 Best before", label.best_before.isoformat() if label.best_before else MISSING),
         ("产地 Origin", label.origin_village or MISSING),
         ("净含量 Net wt", format_quantity(label.net_quantity, label.net_unit)),
+        *([("序列号 Serial", label.serial)] if label.serial else []),
     ]
 
 
@@ -155,5 +156,5 @@ def layout_label(label: LabelData, base_url: str, size: LabelSize = DEFAULT_SIZE
     texts.append(
         TextBox(margin, height - margin, lot_size, lot_line, width - 2 * margin, bold=True)
     )
-    uri = build_digital_link(base_url, label.lot_code, label.gtin)
+    uri = build_digital_link(base_url, label.lot_code, label.gtin, label.serial)
     return LabelLayout(size=size, uri=uri, texts=tuple(texts), qr=qr)

@@ -59,6 +59,20 @@ class BatchCreate(BaseModel):
     grade: ShortText | None = Field(default=None, examples=["一级"])
 
 
+# One packing event prints at most this many pack labels: a day's line at the centre, with room.
+MAX_PACKS_PER_EVENT = 10_000
+
+
+class PackPublic(BaseModel):
+    """A serialised pack (GS1 AI 21) and the URI its own QR code carries."""
+
+    serial: str
+    quantity: float
+    unit: str
+    uri: str
+    packed_at: datetime
+
+
 class BatchPublic(BaseModel):
     lot_code: str
     product: str
@@ -97,6 +111,12 @@ class StepData(BaseModel):
     weight_after: float | None = Field(default=None, ge=0, le=10_000_000)
     duration_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30)
     temperature_c: float | None = Field(default=None, ge=-60, le=300)
+    packs: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_PACKS_PER_EVENT,
+        description="packing only: how many packs of the product's pack size were made",
+    )
 
 
 class TestingData(StepData):
@@ -126,6 +146,8 @@ class EventCreate(BaseModel):
     def _data_fits_the_type(self) -> "EventCreate":
         shape = TestingData if self.type == "testing" else StepData
         self.data = shape.model_validate(self.data).model_dump(mode="json", exclude_defaults=True)
+        if "packs" in self.data and self.type != "packing":
+            raise ValueError("data.packs: only a packing event makes packs")
         return self
 
 

@@ -58,3 +58,8 @@ class Finding(BaseModel):
     device_id: str | None
     metric: str | None = None
     deviation: float | None = Field(default=None, description="how far the peak is outside")
+    ongoing: bool = Field(
+        default=False,
+        description="the batch is still there and the latest record is still out of band"
+        " (an excursion) or there is no record up to now (a gap)",
+    )

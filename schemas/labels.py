@@ -22,3 +22,6 @@ class LabelData(BaseModel):
     net_quantity: Decimal
     net_unit: str
     gtin: str | None = None
+    # A pack's own serial (GS1 AI 21): its label's QR code names this pack, not the lot, and
+    # its net content is the pack's. Case and crate labels carry none.
+    serial: str | None = Field(default=None, min_length=1, max_length=20)

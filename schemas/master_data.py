@@ -41,6 +41,15 @@ class StorageProfile(BaseModel):
         return self
 
 
+class PackSize(BaseModel):
+    """What one pack holds: its net content, printed on the pack's own label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: float = Field(gt=0, le=100_000)
+    unit: Name = Field(examples=["g", "kg"])
+
+
 class ProductCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,6 +61,7 @@ class ProductCreate(BaseModel):
     grade_standard: Text | None = Field(default=None, examples=["特级/一级/二级"])
     storage_profile: StorageProfile = Field(default_factory=lambda: StorageProfile())
     shelf_life_days: int | None = Field(default=None, ge=1, le=3650)
+    pack_size: PackSize | None = Field(default=None, description="what one consumer pack holds")
 
     @field_validator("gtin")
     @classmethod
@@ -68,6 +78,7 @@ class ProductPublic(BaseModel):
     grade_standard: str | None
     storage_profile: StorageProfile
     shelf_life_days: int | None
+    pack_size: PackSize | None = None
 
 
 class ProducerCreate(BaseModel):
@@ -108,6 +119,14 @@ class LocationCreate(BaseModel):
         default=None, max_length=300, description="postal address, for FSMA 204 records"
     )
     phone: Text | None = Field(default=None, max_length=40)
+    admin_area: Text | None = Field(
+        default=None,
+        max_length=200,
+        description="full administrative name, largest unit first (四川省乐山市…镇…村)",
+    )
+    admin_area_en: Text | None = Field(
+        default=None, max_length=300, description="the same in English (pinyin for names)"
+    )
 
 
 class LocationPublic(BaseModel):
@@ -120,6 +139,8 @@ class LocationPublic(BaseModel):
     parent: str | None
     address: str | None = None
     phone: str | None = None
+    admin_area: str | None = None
+    admin_area_en: str | None = None
 
 
 class DeviceCreate(BaseModel):

@@ -10,13 +10,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ColdChainVerdict = Literal["held", "excursions", "gaps", "no_data", "no_profile"]
+# "not_cooled": the product has a storage profile but was never stored or carried yet, so
+# there is nothing to judge (and nothing to call 符合要求).
+ColdChainVerdict = Literal["held", "excursions", "gaps", "no_data", "no_profile", "not_cooled"]
 
 
 class Origin(BaseModel):
     village_name: str
     village_name_en: str | None
     township: str | None
+    admin_area: str | None = Field(default=None, description="四川省乐山市金口河区永和镇新乐村")
+    admin_area_en: str | None = None
     harvest_date: date
     producer_kind: str
     producer_name: str | None = Field(
@@ -33,6 +37,8 @@ class Step(BaseModel):
     location_name_en: str | None
     notes: str | None
     corrected: bool = Field(description="a later record amended this step")
+    temperature_c: float | None = Field(default=None, description="the step's own temperature")
+    duration_minutes: float | None = None
 
 
 class Residue(BaseModel):
@@ -58,6 +64,34 @@ class ColdChainFinding(BaseModel):
     duration_s: float
     peak: float | None
     location_name: str | None
+    location_name_en: str | None = None
+    metric: str | None = Field(default=None, description="temp or hum, for an excursion")
+    ongoing: bool = Field(
+        default=False, description="still out of band (or silent) at the latest record"
+    )
+
+
+class ChainSpan(BaseModel):
+    """Custody where the produce was stored or carried: the intervals the verdict, the range
+    and the chart are all computed from."""
+
+    location_name: str
+    location_name_en: str | None
+    kind: str
+    start: datetime
+    end: datetime | None = Field(description="None while the batch is still there")
+
+
+class ProcessingStay(BaseModel):
+    """Time in a processing room: its temperatures are the step's (drying at 80 °C), shown
+    apart and never folded into the cold chain's range or verdict."""
+
+    location_name: str
+    location_name_en: str | None
+    start: datetime
+    end: datetime | None
+    temp_min: float | None
+    temp_max: float | None
 
 
 class ChartPoint(BaseModel):
@@ -73,9 +107,17 @@ class ColdChain(BaseModel):
     verdict: ColdChainVerdict
     band_min: float | None
     band_max: float | None
-    refrigerated_hours: float = Field(description="hours in cold stores and on cold trucks")
-    temp_min: float | None
+    humidity_max: float | None = None
+    allowed_excursion_minutes: int = Field(
+        default=0, description="a stretch out of band no longer than this is not an excursion"
+    )
+    cold_chain_hours: float = Field(
+        description="hours in cold stores, warehouses and trucks (the spans below)"
+    )
+    temp_min: float | None = Field(description="lowest reading in the spans; the chart's too")
     temp_max: float | None
+    spans: list[ChainSpan] = Field(default_factory=list)
+    processing: list[ProcessingStay] = Field(default_factory=list)
     findings: list[ColdChainFinding]
     chart: list[ChartPoint]
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # A pack's serial scanned more often than this is flagged as a possibly copied code: one
     # pack is scanned a handful of times (shelf, checkout, kitchen), not dozens.
     scan_copy_threshold: int = 20
+    # … or scanned on more days than this: a household checks its pack on a few days, a code
+    # copied onto other packs turns up day after day.
+    scan_copy_days: int = 7
     # Public pages: browsers and CDNs may reuse a page this long, then serve it stale while
     # they revalidate; a recall therefore shows within about max-age everywhere.
     public_max_age_s: int = 30
@@ -64,6 +67,9 @@ class Settings(BaseSettings):
     # API processes keep summary versions in memory, dropped on every change announced by the
     # database; this bounds how long one may outlive a change if an announcement were missed.
     public_head_ttl_s: float = 10.0
+    # The processing centre's consumer line, printed on public pages beside 12315 (the
+    # national consumer-complaint line); unset, pages give 12315 alone.
+    centre_phone: str | None = None
 
     # How far ahead of this server's clock a time a person enters may be (clock drift).
     time_ahead_tolerance_s: float = 300.0

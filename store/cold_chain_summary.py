@@ -1,28 +1,52 @@
 """The cold-chain part of a provenance summary, from the inspectors' history and findings.
 
-A batch split or merged from others was in its parents' custody before it existed, so their
-history and findings up to the moment it was made are part of its cold chain too. Excursion
-and gap detection are the inspectors' (``store.findings``); this module only condenses them.
+The verdict, the temperature range and the chart are all computed from one set of intervals:
+custody where the produce is stored or carried (``COLD_CHAIN_KINDS``). Time in processing
+rooms is listed apart with its own temperatures (a drying room at 80 °C is the step, not a
+cold-chain failure) and never folded into the range. A batch split or merged from others was
+in its parents' custody before it existed, so their custody up to the moment it was made is
+part of its story too. Excursion and gap detection are the inspectors' (``store.findings``).
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psycopg
 
 from schemas.history import Finding, TemperatureHistory
-from schemas.provenance import ChartPoint, ColdChain, ColdChainFinding
+from schemas.provenance import (
+    ChainSpan,
+    ChartPoint,
+    ColdChain,
+    ColdChainFinding,
+    ColdChainVerdict,
+    ProcessingStay,
+)
 from store.db import database_now, rows
-from store.findings import batch_findings, sets_limits, verdict
+from store.findings import COLD_CHAIN_KINDS, batch_findings, sets_limits, verdict
 from store.genealogy import ancestor_ids
 from store.history import temperature_history
 
 # Points in the page's chart: enough for a phone's width, few enough to keep the page small.
 CHART_POINTS = 120
-# Custody in these kinds of place counts as refrigerated time on the page.
-REFRIGERATED_KINDS = {"cold_store", "truck"}
 # Consecutive chart buckets further apart than this many widths are drawn as a break.
 CHART_BREAK_FACTOR = 1.5
+_INSTANT = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One batch of the lineage: its history, cut off when the batch on the page was made."""
+
+    history: TemperatureHistory
+    cut_off: datetime | None
+
+    def before_cut(self, moment: datetime) -> bool:
+        return self.cut_off is None or moment < self.cut_off
+
+    def kinds(self) -> dict[str, str]:
+        return {span.location: span.kind for span in self.history.custody}
 
 
 def _lineage(conn: psycopg.Connection, lot_code: str) -> list[tuple[str, datetime | None]]:
@@ -33,33 +57,53 @@ def _lineage(conn: psycopg.Connection, lot_code: str) -> list[tuple[str, datetim
     return [(lot_code, None), *((row["lot_code"], batch["received_at"]) for row in codes)]
 
 
-def _before(moment: datetime, cut_off: datetime | None) -> bool:
-    return cut_off is None or moment < cut_off
+def _english_names(conn: psycopg.Connection, codes: set[str]) -> dict[str, str | None]:
+    found = rows(conn, "SELECT code, name_en FROM locations WHERE code = ANY(%s)", (list(codes),))
+    return {row["code"]: row["name_en"] for row in found}
+
+
+def public_verdict(
+    findings: list[Finding], any_data: bool, monitored: bool, cooled: bool
+) -> ColdChainVerdict:
+    """The inspectors' verdict over the cold-chain spans; a batch never stored or carried yet
+    has nothing to be judged, which is not the same as having held."""
+    if not monitored:
+        return "no_profile"
+    if not cooled:
+        return "not_cooled"
+    return verdict(findings, any_data)
 
 
 def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
     now: datetime = database_now(conn)
-    histories: list[tuple[TemperatureHistory, datetime | None]] = []
+    parts: list[_Part] = []
     findings: list[tuple[Finding, datetime | None]] = []
-    any_data = False
+    own_data = False
     for code, cut_off in _lineage(conn, lot_code):
-        histories.append((temperature_history(conn, code, CHART_POINTS, now=now), cut_off))
+        part = _Part(temperature_history(conn, code, CHART_POINTS, now=now), cut_off)
+        parts.append(part)
         found, had_data = batch_findings(conn, code, now=now)
-        findings += [(finding, cut_off) for finding in found if _before(finding.start, cut_off)]
-        any_data = any_data or had_data
-    own = histories[0][0]
-    names = {span.location: span.location_name for h, _ in histories for span in h.custody}
-    chart = _chart(histories)
+        findings += [(finding, cut_off) for finding in found if part.before_cut(finding.start)]
+        own_data = own_data or (had_data and cut_off is None)
+    profile = parts[0].history.storage_profile
+    names = {span.location: span.location_name for p in parts for span in p.history.custody}
+    names_en = _english_names(conn, set(names))
+    spans = [span for _, span in _spans(parts, names_en, cold=True)]
+    chart = _chart(parts)
     values = [v for point in chart for v in (point.low, point.high) if v is not None]
     return ColdChain(
-        verdict=verdict(
-            [f for f, _ in findings], any_data or bool(values), sets_limits(own.storage_profile)
+        verdict=public_verdict(
+            [f for f, _ in findings], own_data or bool(values), sets_limits(profile), bool(spans)
         ),
-        band_min=own.storage_profile.temp_min,
-        band_max=own.storage_profile.temp_max,
-        refrigerated_hours=round(_refrigerated_hours(histories, now), 1),
+        band_min=profile.temp_min,
+        band_max=profile.temp_max,
+        humidity_max=profile.humidity_max,
+        allowed_excursion_minutes=profile.max_excursion_minutes,
+        cold_chain_hours=round(sum(_hours(span, now) for span in spans), 1),
         temp_min=min(values) if values else None,
         temp_max=max(values) if values else None,
+        spans=spans,
+        processing=_processing(parts, names_en),
         findings=[
             ColdChainFinding(
                 kind=finding.kind,
@@ -70,6 +114,9 @@ def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
                 else (cut - finding.start).total_seconds(),
                 peak=finding.peak,
                 location_name=names.get(finding.location, finding.location),
+                location_name_en=names_en.get(finding.location),
+                metric=finding.metric,
+                ongoing=finding.ongoing and cut is None,
             )
             for finding, cut in sorted(findings, key=lambda pair: pair[0].start)
         ],
@@ -77,34 +124,87 @@ def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
     )
 
 
-def _refrigerated_hours(
-    histories: list[tuple[TemperatureHistory, datetime | None]], now: datetime
-) -> float:
-    seconds = 0.0
-    for history, cut_off in histories:
-        for span in history.custody:
-            if span.kind not in REFRIGERATED_KINDS:
+def _hours(span: ChainSpan, now: datetime) -> float:
+    return max(((span.end or now) - span.start).total_seconds(), 0.0) / 3600
+
+
+def _clipped(
+    parts: list[_Part], cold: bool
+) -> list[tuple[str, str, str, datetime, datetime | None]]:
+    """(code, name, kind, start, end) of the lineage's custody, in or out of the cold chain,
+    each cut off where its part is; in time order."""
+    found = []
+    for part in parts:
+        for span in part.history.custody:
+            if (span.kind in COLD_CHAIN_KINDS) != cold or not part.before_cut(span.start):
                 continue
-            end = min(span.end or now, now, cut_off or now)
-            seconds += max((end - span.start).total_seconds(), 0.0)
-    return seconds / 3600
+            end = span.end
+            if part.cut_off is not None:
+                end = min(end or part.cut_off, part.cut_off)
+            found.append((span.location, span.location_name, span.kind, span.start, end))
+    return sorted(found, key=lambda item: item[3])
 
 
-def _chart(histories: list[tuple[TemperatureHistory, datetime | None]]) -> list[ChartPoint]:
-    """Every temperature series on one time axis: buckets of devices at the same time are
-    combined (lowest low, mean of means, highest high); a bucket where all are silent is null."""
+def _spans(
+    parts: list[_Part], names_en: dict[str, str | None], cold: bool
+) -> list[tuple[str, ChainSpan]]:
+    """(location code, span) of custody as the consumer follows it: a parent's stay in the
+    cold store and its child's stay there after the split are one stay, and so are two
+    parents' stays side by side in one room before they were merged."""
+    spans: list[tuple[str, ChainSpan]] = []
+    for code, name, kind, start, end in _clipped(parts, cold):
+        last = spans[-1][1] if spans else None
+        if last is not None and spans[-1][0] == code and (last.end is None or last.end >= start):
+            # Two parents received side by side, or a parent's stay continued by its child's.
+            later = None if last.end is None or end is None else max(last.end, end)
+            spans[-1] = (code, last.model_copy(update={"end": later}))
+            continue
+        spans.append((code, ChainSpan(
+            location_name=name, location_name_en=names_en.get(code), kind=kind,
+            start=start, end=end,
+        )))  # fmt: skip
+    return spans
+
+
+def _processing(parts: list[_Part], names_en: dict[str, str | None]) -> list[ProcessingStay]:
+    """Each stay outside the cold chain with the temperatures its room recorded meanwhile."""
+    stays: list[ProcessingStay] = []
+    for code, span in _spans(parts, names_en, cold=False):
+        lows: list[float] = []
+        highs: list[float] = []
+        for part in parts:
+            for series in part.history.series:
+                if series.metric != "temp" or series.location != code:
+                    continue
+                for point in series.points:
+                    inside = span.start <= point.time < (span.end or point.time + _INSTANT)
+                    if inside and part.before_cut(point.time) and point.min is not None:
+                        lows.append(point.min)
+                        highs.append(point.max if point.max is not None else point.min)
+        stays.append(ProcessingStay(
+            location_name=span.location_name, location_name_en=span.location_name_en,
+            start=span.start, end=span.end,
+            temp_min=min(lows) if lows else None, temp_max=max(highs) if highs else None,
+        ))  # fmt: skip
+    return stays
+
+
+def _chart(parts: list[_Part]) -> list[ChartPoint]:
+    """The cold-chain spans' temperature series on one time axis: buckets of devices at the
+    same time are combined (lowest low, mean of means, highest high); a silent bucket is null."""
     lows: dict[datetime, float] = {}
     highs: dict[datetime, float] = {}
     means: dict[datetime, list[float]] = defaultdict(list)
     seen: set[datetime] = set()
     width = None
-    for history, cut_off in histories:
-        width = width or history.bucket_seconds
-        for series in history.series:
-            if series.metric != "temp":
+    for part in parts:
+        width = width or part.history.bucket_seconds
+        kinds = part.kinds()
+        for series in part.history.series:
+            if series.metric != "temp" or kinds.get(series.location) not in COLD_CHAIN_KINDS:
                 continue
             for point in series.points:
-                if not _before(point.time, cut_off):
+                if not part.before_cut(point.time):
                     continue
                 seen.add(point.time)
                 if point.mean is None or point.min is None or point.max is None:

@@ -11,6 +11,7 @@ from store import audit
 from store.batches import batch_row, insert_event, require_location
 from store.db import rows
 from store.errors import InvalidReferenceError
+from store.packs import make_packs
 
 
 def location_at(conn: psycopg.Connection, batch_id: int, time: datetime) -> str | None:
@@ -37,6 +38,8 @@ def record_event(
         )
         if event.type == "packing" and corrects is None:
             _mark_packed(conn, batch["id"], event.time)
+            if event.data.get("packs"):
+                make_packs(conn, batch, inserted["id"], int(event.data["packs"]))
         audit.record(
             conn, user_id, "record_event", f"batch {batch['lot_code']}",
             {"event_id": str(inserted["event_id"]), **event.model_dump(mode="json")},

@@ -94,6 +94,7 @@ def batch_findings(
                         duration_s=_seconds(run.duration), peak=run.peak,
                         location=segment.location, device_id=segment.device_id,
                         metric=metric, deviation=round(run.deviation, 3),
+                        ongoing=run.ongoing and segment.end >= now,
                     )
                 )  # fmt: skip
     for span in spans:
@@ -109,6 +110,7 @@ def batch_findings(
                     kind="gap", start=silence.start, end=silence.end,
                     duration_s=_seconds(silence.duration), peak=None, location=span.location,
                     device_id=devices[0] if len(devices) == 1 else None,
+                    ongoing=span.end is None and silence.end >= now,
                 )
             )  # fmt: skip
     any_data = any(times_by_segment.values())

@@ -51,3 +51,26 @@ def load_label_data(conn: psycopg.Connection, lot_code: str) -> LabelData | None
         net_unit=row["unit"],
         gtin=row["gtin"],
     )
+
+
+def load_pack_labels(
+    conn: psycopg.Connection, lot_code: str, serial: str | None = None
+) -> list[LabelData] | None:
+    """One label per serialised pack of the batch (or the one ``serial``), each with the pack's
+    own net content and serial; None when there is no such batch."""
+    lot = load_label_data(conn, lot_code)
+    if lot is None:
+        return None
+    with conn.cursor(row_factory=dict_row) as cursor:
+        packs = cursor.execute(
+            "SELECT p.serial, p.quantity, p.unit FROM packs p JOIN batches b ON b.id = p.batch_id"
+            " WHERE b.lot_code = %s AND (%s::text IS NULL OR p.serial = %s) ORDER BY p.id",
+            (lot_code, serial, serial),
+        ).fetchall()
+    return [
+        lot.model_copy(
+            update={"serial": pack["serial"], "net_quantity": pack["quantity"],
+                    "net_unit": pack["unit"]}
+        )
+        for pack in packs
+    ]  # fmt: skip

@@ -12,12 +12,16 @@ def upsert_location(
     township: str | None = None,
     parent: str | None = None,
     gln: str | None = None,
+    admin_area: tuple[str, str] | None = None,
 ) -> None:
+    """``admin_area``: the full administrative name in Chinese and in English."""
+    area_zh, area_en = admin_area or (None, None)
     conn.execute(
-        "INSERT INTO locations (code, name, name_en, kind, township, parent, gln)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO locations (code, name, name_en, kind, township, parent, gln,"
+        " admin_area, admin_area_en) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
         " kind = excluded.kind, township = excluded.township, parent = excluded.parent,"
-        " gln = excluded.gln",
-        (code, name, name_en, kind, township, parent, gln),
+        " gln = excluded.gln, admin_area = excluded.admin_area,"
+        " admin_area_en = excluded.admin_area_en",
+        (code, name, name_en, kind, township, parent, gln, area_zh, area_en),
     )

@@ -7,6 +7,7 @@ import psycopg
 from schemas.master_data import (
     LocationCreate,
     LocationPublic,
+    PackSize,
     ProducerCreate,
     ProducerPublic,
     ProductCreate,
@@ -20,16 +21,23 @@ from store.references import missing_reference
 
 _PRODUCT_COLUMNS = (
     "code, name_zh, name_en, category, gtin, grade_standard, temp_min, temp_max, humidity_max,"
-    " max_excursion_minutes, max_gap_minutes, shelf_life_days"
+    " max_excursion_minutes, max_gap_minutes, shelf_life_days, pack_quantity, pack_unit"
+)
+_PRODUCT_SELECT = _PRODUCT_COLUMNS.replace(
+    "pack_quantity", "pack_quantity::float8 AS pack_quantity"
 )
 _PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent, phone"
-_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent, address, phone"
+_LOCATION_COLUMNS = (
+    "code, name, name_en, kind, gln, township, parent, address, phone, admin_area, admin_area_en"
+)
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
 
 
 def _product(row: dict[str, Any]) -> ProductPublic:
     profile = StorageProfile(**{name: row.pop(name) for name in _PROFILE_FIELDS})
-    return ProductPublic(**row, storage_profile=profile)
+    quantity, unit = row.pop("pack_quantity"), row.pop("pack_unit")
+    pack_size = PackSize(quantity=quantity, unit=unit) if quantity is not None else None
+    return ProductPublic(**row, storage_profile=profile, pack_size=pack_size)
 
 
 def _insert(
@@ -57,15 +65,16 @@ def _insert(
 def create_product(
     conn: psycopg.Connection, product: ProductCreate, user_id: int | None
 ) -> ProductPublic:
-    profile = product.storage_profile
+    profile, pack = product.storage_profile, product.pack_size
     _insert(
         conn,
         f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             product.code, product.name_zh, product.name_en, product.category, product.gtin,
             product.grade_standard, profile.temp_min, profile.temp_max, profile.humidity_max,
             profile.max_excursion_minutes, profile.max_gap_minutes, product.shelf_life_days,
+            pack.quantity if pack else None, pack.unit if pack else None,
         ),
         f"product {product.code}",
         user_id,
@@ -75,7 +84,7 @@ def create_product(
 
 
 def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
-    found = rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE code = %s", (code,))
+    found = rows(conn, f"SELECT {_PRODUCT_SELECT} FROM products WHERE code = %s", (code,))
     if not found:
         raise NotFoundError(f"no product {code!r}", f"找不到产品 {code}")
     return _product(found[0])
@@ -83,14 +92,13 @@ def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:
 
 def product_for_gtin(conn: psycopg.Connection, gtin: str) -> ProductPublic | None:
     """The product a GTIN-14 names, for the resolver's product level (None if none)."""
-    found = rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE gtin = %s", (gtin,))
+    found = rows(conn, f"SELECT {_PRODUCT_SELECT} FROM products WHERE gtin = %s", (gtin,))
     return _product(found[0]) if found else None
 
 
 def list_products(conn: psycopg.Connection) -> list[ProductPublic]:
     return [
-        _product(row)
-        for row in rows(conn, f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY code")
+        _product(row) for row in rows(conn, f"SELECT {_PRODUCT_SELECT} FROM products ORDER BY code")
     ]
 
 
@@ -128,10 +136,12 @@ def create_location(
 ) -> LocationPublic:
     _insert(
         conn,
-        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO locations ({_LOCATION_COLUMNS})"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             location.code, location.name, location.name_en, location.kind, location.gln,
             location.township, location.parent, location.address, location.phone,
+            location.admin_area, location.admin_area_en,
         ),
         f"location {location.code}",
         user_id,

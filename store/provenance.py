@@ -25,7 +25,8 @@ FROM batches b JOIN products p ON p.code = b.product WHERE b.id = %s
 
 _ORIGINS = """
 SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
-       coalesce(v.township, pr.township) AS township, h.harvest_date, pr.kind AS producer_kind,
+       coalesce(v.township, pr.township) AS township, v.admin_area, v.admin_area_en,
+       h.harvest_date, pr.kind AS producer_kind,
        CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id
@@ -106,9 +107,18 @@ def _steps_and_tests(
                 location_name_en=event["location_name_en"],
                 notes=data.get("notes"),
                 corrected=corrected,
+                temperature_c=_number(data.get("temperature_c")),
+                duration_minutes=_number(data.get("duration_minutes")),
             )
         )
     return steps, tests
+
+
+def _number(value: Any) -> float | None:
+    """A step's free-form data may hold anything; only a plain number is shown as one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def _test(event: dict[str, Any], data: dict[str, Any]) -> TestResult:

@@ -7,7 +7,8 @@ from datetime import datetime
 import psycopg
 
 from schemas.codes import normalize_lot_code
-from schemas.scans import LotScans, SerialScans
+from schemas.district_time import DISTRICT_TIME_ZONE
+from schemas.scans import CopyRule, LotScans, SerialHistory, SerialScans
 from store.db import rows
 
 # Serials listed per lot in a report: the most scanned first, which is where copies show.
@@ -35,7 +36,30 @@ def record_scans(conn: psycopg.Connection, scans: Sequence[Scan]) -> None:
             copy.write_row((scan.at, scan.lot_code, scan.serial, scan.language, scan.client))
 
 
-def lot_scans(conn: psycopg.Connection, lot_code: str, copy_threshold: int) -> LotScans:
+def serial_history(conn: psycopg.Connection, lot_code: str, serial: str) -> SerialHistory:
+    """What the page for one pack needs: its scans so far, the days they fell on, and whether
+    the serial is one of the batch's packs."""
+    found = rows(
+        conn,
+        "SELECT count(*) AS count, min(at) AS first,"
+        " coalesce(array_agg(DISTINCT (at AT TIME ZONE %(zone)s)::date)"
+        "   FILTER (WHERE at IS NOT NULL), '{}') AS days,"
+        " EXISTS (SELECT 1 FROM packs p JOIN batches b ON b.id = p.batch_id"
+        "   WHERE b.lot_code = %(lot)s) AS batch_has_packs,"
+        " EXISTS (SELECT 1 FROM packs p JOIN batches b ON b.id = p.batch_id"
+        "   WHERE b.lot_code = %(lot)s AND p.serial = %(serial)s) AS is_pack"
+        " FROM scans WHERE lot_code = %(lot)s AND serial = %(serial)s",
+        {"lot": normalize_lot_code(lot_code), "serial": serial, "zone": DISTRICT_TIME_ZONE},
+    )[0]
+    return SerialHistory(
+        count=found["count"], first=found["first"], days=frozenset(found["days"]),
+        batch_has_packs=found["batch_has_packs"], is_pack=found["is_pack"],
+    )  # fmt: skip
+
+
+def lot_scans(
+    conn: psycopg.Connection, lot_code: str, copy_threshold: int, copy_days: int | None = None
+) -> LotScans:
     lot = normalize_lot_code(lot_code)
     totals = rows(
         conn, "SELECT count(*) AS total, min(at) AS first, max(at) AS last FROM scans"
@@ -51,11 +75,13 @@ def lot_scans(conn: psycopg.Connection, lot_code: str, copy_threshold: int) -> L
     )  # fmt: skip
     serials = rows(
         conn,
-        "SELECT serial, count(*) AS count, min(at) AS first, max(at) AS last FROM scans"
+        "SELECT serial, count(*) AS count, min(at) AS first, max(at) AS last,"
+        " count(DISTINCT (at AT TIME ZONE %s)::date) AS days FROM scans"
         " WHERE lot_code = %s AND serial IS NOT NULL GROUP BY serial"
         " ORDER BY count(*) DESC, serial LIMIT %s",
-        (lot, SERIALS_LISTED),
+        (DISTRICT_TIME_ZONE, lot, SERIALS_LISTED),
     )
+    rule = CopyRule(copy_threshold, copy_days if copy_days is not None else 2**31)
     return LotScans(
         lot_code=lot,
         total=totals["total"],
@@ -65,7 +91,8 @@ def lot_scans(conn: psycopg.Connection, lot_code: str, copy_threshold: int) -> L
         by_language={row["key"]: row["n"] for row in by_language},
         copy_threshold=copy_threshold,
         serials=[
-            SerialScans(**row, suspected_copy=row["count"] > copy_threshold) for row in serials
+            SerialScans(**row, suspected_copy=rule.looks_copied(row["count"], row["days"]))
+            for row in serials
         ],
     )
 

@@ -6,12 +6,14 @@ summary is recomputed by the next request that needs it, or by the watcher throu
 ``version``, which pages use as their ETag.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
+from pydantic import ValidationError
 
 from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
@@ -34,6 +36,8 @@ class SummaryHead:
     product_name_zh: str = ""
     product_name_en: str = ""
 
+
+log = logging.getLogger(__name__)
 
 # Recomputes of one summary in a row before leaving it stale for the next reader.
 RECOMPUTE_ATTEMPTS = 3
@@ -80,11 +84,15 @@ def load_summary(conn: psycopg.Connection, batch_id: int) -> tuple[int, Provenan
     found = rows(
         conn, "SELECT version, summary FROM batch_summaries WHERE batch_id = %s", (batch_id,)
     )
-    if not found or found[0]["summary"] is None:
-        refresh_summary(conn, batch_id, force=True)
-        found = rows(
-            conn, "SELECT version, summary FROM batch_summaries WHERE batch_id = %s", (batch_id,)
-        )
+    if found and found[0]["summary"] is not None:
+        try:
+            return found[0]["version"], ProvenanceSummary.model_validate(found[0]["summary"])
+        except ValidationError:
+            log.info("summary of batch %s has an older shape; recomputing it", batch_id)
+    refresh_summary(conn, batch_id, force=True)
+    found = rows(
+        conn, "SELECT version, summary FROM batch_summaries WHERE batch_id = %s", (batch_id,)
+    )
     return found[0]["version"], ProvenanceSummary.model_validate(found[0]["summary"])
 
 

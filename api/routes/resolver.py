@@ -45,6 +45,7 @@ from api.linksets import (
     lot_context,
     product_context,
 )
+from api.pack_scans import PackScan
 from api.product_heads import ProductHeads
 from api.product_page import render_product_jsonld, render_product_page
 from api.provenance_page import (
@@ -53,6 +54,7 @@ from api.provenance_page import (
     render_jsonld,
     render_message,
     render_page,
+    with_pack_scan,
 )
 from api.summary_heads import SummaryHeads
 from labels.digital_link import DigitalLink, InvalidLink, build_digital_link, parse_digital_link
@@ -66,6 +68,13 @@ from store.summaries import SummaryHead, fresh_head, load_summary
 router = APIRouter(tags=["resolver"])
 T = TypeVar("T")
 LotSegment = Annotated[str, Path(description="the batch's lot code")]
+SerialSegment = Annotated[
+    str,
+    Path(
+        description="the pack's serial number (GS1 AI 21)",
+        pattern=r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$""",
+    ),
+]
 # GS1 AI (17) expiry date: YYMMDD, where DD = 00 means the end of the month.
 _EXPIRY = re.compile(r"[0-9]{6}")
 _GTIN14 = re.compile(r"[0-9]{14}")
@@ -231,8 +240,9 @@ async def _contexts(
             head = None
     if head is not None:
         names = ProductNames(head.product_name_zh, head.product_name_en)
-        anchor = build_digital_link(base, head.lot_code, head.gtin)
-        contexts.append(lot_context(anchor, base, head.lot_code, names))
+        serial = link.serial if head.gtin is not None else None
+        anchor = build_digital_link(base, head.lot_code, head.gtin, serial)
+        contexts.append(lot_context(anchor, base, head.lot_code, names, serial))
     if link.gtin is not None:
         product = await _product(request, link.gtin)
         if product is not None:
@@ -316,6 +326,29 @@ async def batch_page(lot: LotSegment, request: Request) -> Response:
     return await _cached_representation(request, head, representation, language, headers)
 
 
+@router.api_route(
+    "/batch/{lot}/pack/{serial}", methods=["GET", "HEAD"], summary="A pack's provenance page"
+)
+async def pack_page(lot: LotSegment, serial: SerialSegment, request: Request) -> Response:
+    """The page a pack's Digital Link (AI 21) redirects to: the batch's page, with this
+    scan of the pack counted and told."""
+    representation = _page_representation(request)
+    head = await _lot_head(request, lot)
+    if head is None or head.lot_code != lot:
+        if representation == "page":
+            return _friendly(request, 404, "not_found_title", "not_found_text", lot)
+        raise NotFound(f"no batch with lot code {lot!r}")
+    headers = {"Vary": VARY, **CORS}
+    language = choose_public_language(request)
+    pack_scan = None
+    if representation == "page":
+        pack_scans = request.app.state.pack_scans
+        pack_scan = await run_in_threadpool(pack_scans.scanned, head.lot_code, serial)
+    return await _cached_representation(
+        request, head, representation, language, headers, pack_scan
+    )
+
+
 @router.get("/batch/{lot}/epcis", summary="A batch's EPCIS 2.0 events")
 async def batch_events(lot: LotSegment, request: Request) -> Response:
     """The lot's `gs1:traceability` link: its EPCIS 2.0 JSON-LD document."""
@@ -357,12 +390,13 @@ async def _cached_representation(
     representation: str,
     language: Language,
     headers: dict[str, str],
+    pack_scan: PackScan | None = None,
 ) -> Response:
     state = request.app.state
     settings: Settings = state.settings
     page = representation == "page"
     tag_language: Any = language if page else "mul"
-    etag = etag_for(head.version, tag_language, representation)
+    etag = etag_for(head.version, tag_language, representation, settings.centre_phone)
     headers = {
         **headers,
         "ETag": etag,
@@ -371,7 +405,11 @@ async def _cached_representation(
     }
     if page:
         headers["Content-Language"] = HTML_LANG[language]
-    if _etag_matches(request, etag):
+    if pack_scan is not None:
+        # A pack's page counts this very scan: no cache may answer for it.
+        headers["Cache-Control"] = "no-store"
+        del headers["ETag"]
+    elif _etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
     cache: RenderCache = state.render_cache
     key = (head.batch_id, head.version, tag_language, representation)
@@ -381,10 +419,14 @@ async def _cached_representation(
 
         def render(conn: psycopg.Connection) -> bytes:
             _, summary = load_summary(conn, head.batch_id)
-            return render_page(summary, language) if page else render_jsonld(summary, page_url)
+            if page:
+                return render_page(summary, language, settings.centre_phone)
+            return render_jsonld(summary, page_url)
 
         body = await run_in_threadpool(_with_connection, state.pool, render)
         cache.put(key, body)
+    if page:
+        body = with_pack_scan(body, pack_scan, language, settings.centre_phone)
     media_type = "text/html; charset=utf-8" if page else JSONLD_TYPE
     return Response(body, media_type=media_type, headers=headers)
 

@@ -21,11 +21,12 @@ def batch_scans(
     lot: Lot, request: Request, conn: Connection, settings: AppSettings, user: StaffUser
 ) -> LotScans:
     """How often the batch's codes were scanned, by client and language, per serial; a serial
-    scanned more than `copy_threshold` times is flagged `suspected_copy`."""
+    scanned more than `copy_threshold` times, or on more than `FARMTRACE_SCAN_COPY_DAYS` days,
+    is flagged `suspected_copy`."""
     get_batch(conn, lot)
     # This process's own buffered scans first, so a count right after a scan includes it.
     request.app.state.scan_log.flush()
-    return lot_scans(conn, lot, settings.scan_copy_threshold)
+    return lot_scans(conn, lot, settings.scan_copy_threshold, settings.scan_copy_days)
 
 
 @router.get("/staff/scans", response_class=HTMLResponse, include_in_schema=False)

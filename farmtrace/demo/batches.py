@@ -133,7 +133,7 @@ def _green_tea(story: _Story) -> list[str]:
         lot, "testing", story.at(1, 15), passed=True, moisture_percent=6.2, lab=DEMO_LAB,
         instrument="快速水分测定仪",
     )  # fmt: skip
-    story.step(lot, "packing", story.at(1, 16), notes="250 g 铝箔袋")
+    story.step(lot, "packing", story.at(1, 16), notes="250 g 铝箔袋", packs=40)
     story.move(lot, "PC-COLD", story.at(1, 17))
     return [lot]
 
@@ -157,7 +157,7 @@ def _walnuts(story: _Story) -> list[str]:
         merged, "testing", story.at(2, 12), corrects=mistaken, passed=True,
         moisture_percent=8.0, lab=DEMO_LAB, notes="含水率录入错误，更正为 8.0%",
     )  # fmt: skip
-    story.step(merged, "packing", story.at(2, 14), notes="1 kg 网袋")
+    story.step(merged, "packing", story.at(2, 14), notes="1 kg 网袋", packs=120)
     story.move(merged, "WH-DISTRICT", story.at(2, 16))
     return [first, second, merged]
 
@@ -167,7 +167,7 @@ def _cured_pork(story: _Story) -> list[str]:
         "LAROU-YONGSHENG", [("COOP-YONGSHENG-LAROU", "VP-YONGSHENG-HONGQI", -20, 80)],
         story.at(2, 10),
     )  # fmt: skip
-    story.step(lot, "packing", story.at(2, 13), notes="真空包装")
+    story.step(lot, "packing", story.at(2, 13), notes="500 g 真空包装", packs=60)
     story.move(lot, "WH-DISTRICT", story.at(2, 15))
     return [lot]
 

@@ -17,6 +17,7 @@ class DemoLocation:
     parent: str | None = None
     invented: bool = False
     gln: str | None = None
+    admin_area: tuple[str, str] | None = None
 
 
 TOWNSHIPS = [
@@ -58,7 +59,7 @@ _VILLAGES: list[tuple[str, str, str, str, bool]] = [
     ("VP-LUOHUI", "罗回村", "Luohui", "TS-511113100", False),
     ("VP-LIMING", "黎明村", "Liming", "TS-511113100", False),
     ("VP-PUTI", "蒲梯村", "Puti", "TS-511113200", False),
-    ("VP-YAXI", "椏溪村", "Yaxi", "TS-511113200", False),
+    ("VP-YAXI", "桠溪村", "Yaxi", "TS-511113200", False),
     ("VP-YINGCHUN", "迎春村", "Yingchun", "TS-511113200", False),
     ("VP-YINGXIN", "迎新村", "Yingxin", "TS-511113200", False),
     ("VP-JIEFANG", "解放村", "Jiefang", "TS-511113200", False),
@@ -75,6 +76,22 @@ _VILLAGES: list[tuple[str, str, str, str, bool]] = [
 ]
 
 _TOWNSHIP_NAMES = {station.code: station.township for station in TOWNSHIPS}
+# The district's place in the country, largest unit first, in both languages.
+DISTRICT_AREA = ("四川省乐山市金口河区", "Jinkouhe District, Leshan, Sichuan")
+_TOWNSHIPS_EN = {
+    "永和镇": "Yonghe Town", "金河镇": "Jinhe Town", "和平彝族乡": "Heping Yi Ethnic Township",
+    "共安彝族乡": "Gong'an Yi Ethnic Township", "吉星乡": "Jixing Township",
+    "永胜乡": "Yongsheng Township",
+}  # fmt: skip
+
+
+def _village_area(village: str, pinyin: str, township: str) -> tuple[str, str]:
+    """A village point's origin is its village: 四川省乐山市金口河区永和镇新乐村."""
+    return (
+        f"{DISTRICT_AREA[0]}{township}{village}",
+        f"{pinyin} Village, {_TOWNSHIPS_EN[township]}, {DISTRICT_AREA[1]}",
+    )
+
 
 VILLAGE_POINTS = [
     DemoLocation(
@@ -85,6 +102,7 @@ VILLAGE_POINTS = [
         _TOWNSHIP_NAMES[station],
         station,
         invented,
+        admin_area=_village_area(name, pinyin, _TOWNSHIP_NAMES[station] or ""),
     )
     for code, name, pinyin, station, invented in _VILLAGES
 ]
@@ -186,6 +204,8 @@ class DemoProduct:
     max_gap_minutes: int
     shelf_life_days: int
     basis: str
+    # What one consumer pack holds (quantity, unit); None where the product is sold loose.
+    pack_size: tuple[float, str] | None = None
 
 
 PRODUCTS = [
@@ -202,6 +222,7 @@ PRODUCTS = [
     DemoProduct(
         "TEA-EMEI-GREEN", "峨眉山茶（绿茶）", "Emeishan green tea", "tea", "02000010000036",
         "特级/一级/二级", None, 10, 50, 120, 10, 540, "green tea <10 °C, <50 %RH (GB/T 30375-2013)",
+        (250, "g"),
     ),
     DemoProduct(
         "TEA-LAOYING", "金口河老鹰茶", "Jinkouhe laoying tea", "tea", None, "一级/二级",
@@ -213,7 +234,7 @@ PRODUCTS = [
     ),
     DemoProduct(
         "WALNUT", "金口河核桃（带壳）", "Jinkouhe walnuts in shell", "nuts", "02000010000067",
-        "一级/二级", None, 10, 70, 120, 10, 365, "walnuts in shell ≤10 °C, 60-70 %RH",
+        "一级/二级", None, 10, 70, 120, 10, 365, "walnuts in shell ≤10 °C, 60-70 %RH", (1, "kg"),
     ),
     DemoProduct(
         "VEG-HIGHLAND", "高山甘蓝", "Highland cabbage", "vegetables", None, None,
@@ -226,6 +247,7 @@ PRODUCTS = [
     DemoProduct(
         "LAROU-YONGSHENG", "永胜腊肉", "Yongsheng cured pork", "cured meat", "02000010000098",
         None, 5, 15, 65, 60, 10, 180, "cured pork 5-15 °C, dry (weak source); humidity invented",
+        (500, "g"),
     ),
 ]  # fmt: skip
 

@@ -8,7 +8,7 @@ import psycopg
 from farmtrace.demo import data as demo_data
 from farmtrace.demo.batches import seed_demo_batches
 from labels.lot_codes import lot_code_for
-from schemas.master_data import ProducerCreate, ProductCreate, StorageProfile
+from schemas.master_data import PackSize, ProducerCreate, ProductCreate, StorageProfile
 from store.batches import has_batches
 from store.devices import add_device, registered_device_ids
 from store.locations import upsert_location
@@ -42,6 +42,7 @@ def seed_demo(conn: psycopg.Connection, batches: bool, anchor: datetime | None) 
                 location.township,
                 location.parent,
                 location.gln,
+                admin_area=location.admin_area,
             )
     known = registered_device_ids(conn)
     for device in demo_data.DEVICES:
@@ -88,6 +89,9 @@ def _seed_products_and_producers(conn: psycopg.Connection) -> tuple[int, int]:
                 grade_standard=item.grade_standard,
                 storage_profile=profile,
                 shelf_life_days=item.shelf_life_days,
+                pack_size=PackSize(quantity=item.pack_size[0], unit=item.pack_size[1])
+                if item.pack_size
+                else None,
             ),
             None,
         )

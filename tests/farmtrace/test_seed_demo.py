@@ -39,6 +39,7 @@ def test_seed_demo_adds_products_producers_and_batches_once(clean_database: str)
         ).fetchone()
         assert merged is not None
         walnuts = batch_detail(conn, merged[0])
+        packs = conn.execute("SELECT count(*), count(DISTINCT batch_id) FROM packs").fetchone()
     assert gtins is not None and 0 < gtins[0] < gtins[1], "some products have GTINs, some not"
     assert consent is not None and 0 < consent[0] < consent[1], "some producers consented"
     assert {lot.producer for lot in walnuts.genealogy.harvest_lots} == {
@@ -49,3 +50,4 @@ def test_seed_demo_adds_products_producers_and_batches_once(clean_database: str)
     assert testing.data["moisture_percent"] == 18.0
     assert testing.corrections[0].data["moisture_percent"] == 8.0
     assert walnuts.location == "WH-DISTRICT"
+    assert packs == (40 + 120 + 60, 3), "tea, walnuts and cured pork are packed into coded packs"

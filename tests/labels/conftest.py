@@ -33,7 +33,7 @@ def tea_label_without_gtin() -> LabelData:
         grade="一级",
         pack_date=date(2026, 11, 28),
         best_before=date(2028, 5, 27),
-        origin_village="蒲梯村、椏溪村",
+        origin_village="蒲梯村、桠溪村",
         net_quantity=Decimal("100"),
         net_unit="g",
     )

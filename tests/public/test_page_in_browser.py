@@ -48,7 +48,7 @@ def _with_cold_chain(client: TestClient, token: str, db: psycopg.Connection) -> 
     return str(lot)
 
 
-def test_the_page_at_360px_shows_chinese_stays_on_the_host_and_needs_no_script(
+def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_no_script(
     client: TestClient,
     staff_token: str,
     db: psycopg.Connection,
@@ -87,8 +87,20 @@ def test_the_page_at_360px_shows_chinese_stays_on_the_host_and_needs_no_script(
                 received_bytes = len(answer.body())
                 assert page.locator("html").get_attribute("lang") == "zh-CN"
                 assert "金口河乌天麻（鲜）" in page.locator("h1").inner_text()
-                assert page.get_by_text("温度超标").first.is_visible()
+                verdict = page.locator(".verdict .headline")
+                assert "温度超出要求" in verdict.inner_text()
+                box = verdict.bounding_box()
+                assert box is not None and box["y"] + box["height"] <= PHONE["height"], (
+                    "the verdict is on the first screen"
+                )
+                assert page.get_by_text("已于 2026-05-06 18:10 恢复").first.is_visible()
                 assert page.locator("svg polyline").count() >= 1
+                legend = page.locator(".legend").inner_text()
+                assert "温度（均值）" in legend and "超标时段" in legend and "要求范围" in legend
+                times = page.locator("svg text").all_text_contents()
+                assert "05-06 15:30" in times, times
+                assert "1" in times, "the cold-store segment is numbered"
+                assert "曲线断开处" not in page.content()
                 assert page.locator("svg").bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
                 if scripts:
                     overflow = page.evaluate(

@@ -50,7 +50,7 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     db.commit()
     before = client.get(f"/l/{lot}", headers=HTML)
     assert "3.0 ~ 3.0 °C" in before.text
-    assert "温度超标" not in before.text
+    assert "温度超出要求" not in before.text
 
     warm = every_minute(T0 + timedelta(hours=1), 45, lambda i: 8.5)
     add_readings(db, COLD_DEVICE, warm)
@@ -66,7 +66,7 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     )  # fmt: skip
     assert after.status_code == 200
     assert "3.0 ~ 8.5 °C" in after.text
-    assert "温度超标" in after.text and "峰值 8.5 °C" in after.text
+    assert "温度超出要求" in after.text and "最高 8.5 °C" in after.text
 
 
 def test_arrivals_elsewhere_leave_a_batch_alone(db: psycopg.Connection) -> None:

@@ -1,0 +1,79 @@
+"""The page's words: origin in Chinese order, punctuation, English in English, chart, advice."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from schemas.settings import Settings
+from tests.api.builders import post, receive, seed_master_data
+from tests.public.stories import process_and_pack
+
+HTML = {"Accept": "text/html"}
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture
+def client(api_settings: Settings) -> Iterator[TestClient]:
+    """The application with the centre's consumer line configured."""
+    app: FastAPI = create_app(api_settings.model_copy(update={"centre_phone": "0833-2600 315"}))
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def _batch_from_yaxi(client: TestClient, token: str) -> str:
+    seed_master_data(client, token)
+    post(client, token, "/api/v1/locations", {
+        "code": "VP-YAXI", "name": "桠溪村服务点", "name_en": "Yaxi village point",
+        "kind": "village_point", "township": "和平彝族乡",
+        "admin_area": "四川省乐山市金口河区和平彝族乡桠溪村",
+        "admin_area_en": "Yaxi Village, Heping Yi Ethnic Township, Jinkouhe District, Leshan,"
+                         " Sichuan",
+    })  # fmt: skip
+    post(client, token, "/api/v1/producers",
+         {"code": "COOP-YAXI", "name": "桠溪村天麻合作社", "kind": "cooperative",
+          "village": "VP-YAXI"})  # fmt: skip
+    lot = str(receive(client, token, producer="COOP-YAXI", village="VP-YAXI")["lot_code"])
+    process_and_pack(client, token, lot)
+    return lot
+
+
+def test_the_origin_is_the_village_in_chinese_order_with_full_width_punctuation(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = _batch_from_yaxi(client, staff_token)
+    page = client.get(f"/l/{lot}", headers=HTML).text
+    assert "四川省乐山市金口河区和平彝族乡桠溪村" in page
+    assert "桠溪村服务点" not in page.split("<h2>产地</h2>")[1].split("</section>")[0]
+    assert not re.search(r"[\u4e00-\u9fff][:;,(]", page), "half-width punctuation after Chinese"
+    assert "合作社：桠溪村天麻合作社" in page
+    assert '<meta name="description" content="金口河乌天麻（鲜）：' in page
+    assert "请在 2~5 °C 冷藏保存。" in page
+    assert 'href="tel:08332600315"' in page and 'href="tel:12315"' in page
+
+
+def test_the_english_page_says_its_own_words_in_english(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = _batch_from_yaxi(client, staff_token)
+    page = client.get(f"/l/{lot}?lang=en", headers=HTML).text
+    assert "Yaxi Village, Heping Yi Ethnic Township, Jinkouhe District" in page
+    assert "Keep it at 2–5 °C." in page
+    # Only what staff typed as names may stay Chinese; every word the page itself says is English.
+    typed = ("桠溪村天麻合作社", "金口河区农产品质量检测站", "毒死蜱", "特级", "一级",
+             "加工中心冷库", "加工中心收货区", "分拣包装间")  # fmt: skip
+    rest = page
+    for name in typed:
+        rest = rest.replace(name, "")
+    rest = rest.replace('hreflang="zh-CN">中文</a>', "")  # the switch names its own language
+    assert not CJK.search(rest), CJK.findall(rest)[:20]
+
+
+def test_pages_travel_compressed(client: TestClient, staff_token: str) -> None:
+    lot = _batch_from_yaxi(client, staff_token)
+    answer = client.get(f"/l/{lot}", headers={**HTML, "Accept-Encoding": "gzip"})
+    assert answer.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in answer.headers["vary"]
