@@ -63,9 +63,13 @@ def test_anchors_are_canonical_whatever_the_spelling(client: TestClient, staff_t
     lot = packed_batch(client, staff_token)["lot_code"]
     canonical = f"{BASE}/01/{GTIN}/10/{lot}"
     for path in (f"/01/{GTIN}/10/{lot}/", f"/01/{GTIN[1:]}/10/{lot}",
-                 f"/01/{GTIN}/21/S9/10/{lot}", f"/01/{GTIN}/10/{lot}/21/S9",
                  f"/01/{GTIN}/10/{lot}?17=260520&lang=en"):  # fmt: skip
         assert _linkset(client, path)["linkset"][0]["anchor"] == canonical, path
+    # A pack's URI names the pack: its anchor keeps the serial, in canonical order.
+    for path in (f"/01/{GTIN}/21/S9/10/{lot}", f"/01/{GTIN}/10/{lot}/21/S9"):
+        pack = _linkset(client, path)["linkset"][0]
+        assert pack["anchor"] == f"{canonical}/21/S9", path
+        assert pack[DEFAULT][0]["href"] == f"{BASE}/batch/{lot}/pack/S9", path
     # AI values are case-sensitive: a lower-case lot is not this lot, so only the product
     # answers, under its own anchor.
     (product,) = _linkset(client, f"/01/{GTIN}/10/{lot.lower()}")["linkset"]

@@ -20,11 +20,13 @@ def test_a_lots_digital_link_redirects_to_its_page_which_names_the_product(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    for path in (f"/01/{GTIN}/10/{lot}", f"/01/{GTIN}/10/{lot}/21/SN0001", f"/l/{lot}",
-                 f"/01/{GTIN}/10/{lot}/"):  # fmt: skip
+    page_of = {f"/01/{GTIN}/10/{lot}": f"{BASE}/batch/{lot}",
+               f"/01/{GTIN}/10/{lot}/21/SN0001": f"{BASE}/batch/{lot}/pack/SN0001",
+               f"/l/{lot}": f"{BASE}/batch/{lot}", f"/01/{GTIN}/10/{lot}/": f"{BASE}/batch/{lot}"}
+    for path, target in page_of.items():
         redirect = client.get(path, headers={"Accept": "text/html"}, **PINNED)
         assert redirect.status_code == 307, path
-        assert redirect.headers["location"] == f"{BASE}/batch/{lot}"
+        assert redirect.headers["location"] == target
         assert redirect.headers["cache-control"] == "no-store"
         page = client.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200
