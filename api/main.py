@@ -11,6 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
+from api.front_page import FrontPageCache
 from api.metrics import RequestMetrics
 from api.nul_guard import NulGuard
 from api.pack_scans import PackScans
@@ -23,6 +24,7 @@ from api.routes import (
     devices,
     epcis,
     exports,
+    front_page,
     health,
     history,
     inspector_console,
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
+    app.state.front_page_cache = FrontPageCache()
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.state.product_heads = ProductHeads(settings.public_head_ttl_s)
     app.add_middleware(
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The resolver first: it answers most requests, and routes are matched in order.
     for router in (
         resolver.router,
+        front_page.router,
         health.router,
         auth.router,
         master_data.router,

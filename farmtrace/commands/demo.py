@@ -44,6 +44,11 @@ from farmtrace.demo.stack import DemoStack
     show_default=True,
     help="Run the machine's Mosquitto, or amqtt (pure Python, MQTT 3.1.1); auto prefers Mosquitto.",
 )
+@click.option(
+    "--public-url",
+    help="The origin printed into QR codes, e.g. http://192.168.1.20:8000 for phones on this "
+    "network (the web application then listens on every interface).",
+)
 def demo(
     home: Path,
     reset: bool,
@@ -52,6 +57,7 @@ def demo(
     mqtt_url: str | None,
     postgres_from: str,
     broker_from: str,
+    public_url: str | None,
 ) -> None:
     """Start everything on embedded defaults; Ctrl-C stops it all."""
     # The progress display speaks for this process; the children log to their own files.
@@ -61,7 +67,16 @@ def demo(
     state.api_port = port
     demo_home.save(state)
     click.echo(f"farmtrace demo — data in {demo_home.root}")
-    stack = DemoStack(demo_home, state, database_url, mqtt_url, postgres_from, broker_from)
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "give an origin such as http://192.168.1.20:8000", param_hint="--public-url"
+        )
+    stack = DemoStack(
+        demo_home, state, database_url, mqtt_url, postgres_from, broker_from, public_url
+    )
+    # Both, explicitly: a shell script starts its background jobs with SIGINT ignored, and
+    # Python keeps an inherited "ignore", which would leave Ctrl-C without effect.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack.start()
@@ -78,5 +93,5 @@ def demo(
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the demo as Ctrl-C does."""
+    """SIGINT and SIGTERM stop the demo alike."""
     raise KeyboardInterrupt

@@ -73,6 +73,12 @@ def demo_device_ids() -> list[str]:
     help="Simulated start time (with offset); default: --duration before now, so the run ends "
     "at about the present.",
 )
+@click.option(
+    "--origin",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+    help="Origin of the simulated schedules (with offset), to carry on an earlier run's "
+    "story; default: the start time.",
+)
 @click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds per sample.")
 @click.option("--device", "devices", multiple=True, help="Simulate only these device ids.")
 @click.option(
@@ -92,6 +98,7 @@ def simulate_command(
     speedup: float,
     duration: float | None,
     start: datetime | None,
+    origin: datetime | None,
     interval: float,
     devices: tuple[str, ...],
     credentials: Path | None,
@@ -105,8 +112,9 @@ def simulate_command(
     unknown = [device for device in devices if device not in known]
     if unknown:
         raise click.BadParameter(f"not a simulated demo device: {', '.join(unknown)}")
-    if start is not None and start.tzinfo is None:
-        raise click.BadParameter("--start needs a UTC offset, e.g. 2026-11-20T06:00:00+08:00")
+    for name, given in (("--start", start), ("--origin", origin)):
+        if given is not None and given.tzinfo is None:
+            raise click.BadParameter(f"{name} needs a UTC offset, e.g. 2026-11-20T06:00:00+08:00")
     start_time = start.timestamp() if start is not None else time.time() - (duration or 0.0)
     run = FleetRun(
         broker=settings.mqtt,
@@ -119,6 +127,7 @@ def simulate_command(
         interval_s=interval,
         credentials=read_credentials(credentials) if credentials else {},
         ca_file=ca_file,
+        origin=origin.timestamp() if origin is not None else None,
     )
     try:
         summaries = run_fleet(run, _stop_on_signals())

@@ -45,7 +45,9 @@ class DemoHome:
         return Path("/var/tmp") / f"farmtrace-demo-{tag}" / "postgres"  # noqa: S108
 
     def prepare(self, reset: bool) -> DemoState:
-        if reset:
+        # A cluster left without its home (deleted by hand) holds devices and users whose
+        # secrets are gone with it: start that one afresh too.
+        if reset or not self.state_file.exists():
             shutil.rmtree(
                 self.postgres.parent if os.geteuid() == 0 else self.postgres, ignore_errors=True
             )

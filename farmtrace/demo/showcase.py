@@ -1,5 +1,5 @@
-"""What the demo points a first-time visitor at: a batch whose cold chain held, one that
-suffered the compressor failure, and a sheet of printable labels."""
+"""What the demo points a first-time visitor at: a batch on sale whose cold chain held, one
+that suffered the compressor failure, and a sheet of printable labels."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,32 +7,66 @@ from pathlib import Path
 import psycopg
 
 from labels import build_digital_link, render_label_sheet
-from store.batches import lot_codes, product_gtin
-from store.custody import lots_kept_cold
-from store.findings import batch_verdict
+from store.batches import batch_row, lot_codes, product_gtin
+from store.custody import custody_of
+from store.front_page import front_page_listing
 from store.labels import load_label_data
+
+# The demo's truck whose compressor fails (sensors.simulation.fleet's TRUCK-02 profile).
+FAILING_TRUCK = "TRUCK-02"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A batch to point a visitor at, or in words why there is none."""
+
+    lot_code: str | None
+    why_not: str = ""
 
 
 @dataclass(frozen=True)
 class Showcase:
-    held: str | None
-    excursion: str | None
-
-    @property
-    def complete(self) -> bool:
-        return self.held is not None and self.excursion is not None
+    held: Pick
+    excursion: Pick
 
 
 def find_showcase(conn: psycopg.Connection) -> Showcase:
-    """The first held and the first excursion batch, among those kept in the cold chain."""
-    held = excursion = None
-    for lot_code in lots_kept_cold(conn):
-        verdict = batch_verdict(conn, lot_code)
-        if verdict == "held" and held is None:
-            held = lot_code
-        elif verdict == "excursions" and excursion is None:
-            excursion = lot_code
-    return Showcase(held, excursion)
+    """A batch on sale from the failing truck, and one on sale whose cold chain held (of the
+    same product when there is one: the same harvest, kept cold); both judged by the stored
+    summaries the pages show (the front page's listing)."""
+    listings = front_page_listing(conn)
+    on_sale = [(listing.code, batch) for listing in listings for batch in listing.on_sale]
+    from_truck = [
+        (product, batch)
+        for product, batch in on_sale
+        if _was_on(conn, batch.lot_code, FAILING_TRUCK)
+    ]
+    failed = next(
+        ((product, batch) for product, batch in from_truck if batch.verdict == "excursions"), None
+    )
+    failed_product = failed[0] if failed else None
+    held = sorted(
+        (pair for pair in on_sale if pair[1].verdict == "held"),
+        key=lambda pair: pair[0] != failed_product,  # stable: the same product first
+    )
+    verdicts = ", ".join(f"{b.lot_code} {b.verdict or 'pending'}" for _, b in on_sale)
+    truck_verdicts = ", ".join(f"{b.lot_code} {b.verdict or 'pending'}" for _, b in from_truck)
+    return Showcase(
+        Pick(
+            held[0][1].lot_code if held else None,
+            f"no batch on sale has a record that held ({verdicts or 'none on sale'})",
+        ),
+        Pick(
+            failed[1].lot_code if failed else None,
+            f"no batch on sale from {FAILING_TRUCK} shows its excursion yet"
+            f" ({truck_verdicts or 'none on sale'})",
+        ),
+    )
+
+
+def _was_on(conn: psycopg.Connection, lot_code: str, location: str) -> bool:
+    custody = custody_of(conn, batch_row(conn, lot_code)["id"])
+    return any(interval.location == location for interval in custody)
 
 
 def provenance_url(conn: psycopg.Connection, base_url: str, lot_code: str) -> str:

@@ -7,27 +7,33 @@ child processes under one supervisor; ``announce`` prints where to look once pag
 
 import importlib.util
 import os
-import re
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import click
 import psycopg
 
-from farmtrace.demo import data as demo_data
 from farmtrace.demo.batches import default_anchor
-from farmtrace.demo.credentials import read_credentials
+from farmtrace.demo.credentials import append_credentials, read_credentials
+from farmtrace.demo.fleet import (
+    CATCH_UP_SPEEDUP,
+    fleet_groups,
+    live_start,
+    run_origins,
+    spool_missed_readings,
+)
 from farmtrace.demo.home import DemoHome, DemoState
 from farmtrace.demo.pip_postgres import copy_pip_postgres, pip_postgres_bindir
 from farmtrace.demo.python_broker import PythonBroker
-from farmtrace.demo.showcase import Showcase, find_showcase, provenance_url, write_label_sheet
+from farmtrace.demo.seed import seed_demo
+from farmtrace.demo.showcase import find_showcase, provenance_url, write_label_sheet
 from farmtrace.demo.supervisor import Supervisor
 from farmtrace.servers.mosquitto import MosquittoBroker, mosquitto_binary
 from farmtrace.servers.network import free_port
@@ -37,21 +43,22 @@ from farmtrace.servers.postgres import (
     reachable_by_others,
     timescaledb_installed,
 )
-from store.db import create_database_if_missing
+from schemas.district_time import DISTRICT_TIME
+from store.db import connect, create_database_if_missing
+from store.errors import DuplicateUserError
 from store.migrations import migrate
+from store.settling import last_reading_times, watcher_backlog
+from store.user_admin import reset_password, rotate_token
+from store.users import create_user
 
+# How long each wait may take before the demo says what it is still waiting for.
 READY_TIMEOUT_S = 60.0
 DEMO_DATABASE = "farmtrace"
 DEMO_USERS = {"staff": "staff", "inspector": "inspector"}
 COLLECTOR_USER = "collector"
 INSTALL_DEMO_EXTRA = "pip install 'farmtrace[demo]'"
-# On a first run the simulated fleet replays the demo batches' days at this speed, then
-# carries on in real time.
-BACKFILL_SPEEDUP = 14400.0
-# The demo's TRUCK-02 leaves with fresh gastrodia on day 1 at 07:00; the simulated truck
-# departs half an hour after its run starts, and its compressor fails 50 minutes later.
-TRUCK_RUN_STARTS_AFTER = timedelta(days=1, hours=6, minutes=30)
-T = TypeVar("T")
+# How often the waits look again.
+POLL_S = 0.25
 
 
 @contextmanager
@@ -76,6 +83,7 @@ class DemoStack:
         mqtt_url: str | None,
         postgres_from: str = "auto",
         broker_from: str = "auto",
+        public_url: str | None = None,
     ) -> None:
         self.home = home
         self.state = state
@@ -83,12 +91,18 @@ class DemoStack:
         self.mqtt_url = mqtt_url
         self.postgres_from = postgres_from
         self.broker_from = broker_from
+        self.public_url = public_url.rstrip("/") if public_url else None
         self.postgres: PostgresCluster | None = None
         self.broker: MosquittoBroker | PythonBroker | None = None
         self.supervisor: Supervisor | None = None
 
     @property
     def base_url(self) -> str:
+        """The origin printed into QR codes: ``--public-url``, else this machine's loopback."""
+        return self.public_url or f"http://127.0.0.1:{self.state.api_port}"
+
+    @property
+    def local_url(self) -> str:
         return f"http://127.0.0.1:{self.state.api_port}"
 
     def start(self) -> None:
@@ -97,19 +111,10 @@ class DemoStack:
         with step("schema migrations"):
             migrate(self.database_url)
         with step("Jinkouhe demo master data"):
-            first_run = self.state.anchor is None
-            if first_run:
+            if self.state.anchor is None:
                 self.state.anchor = default_anchor().isoformat(timespec="seconds")
                 self.home.save(self.state)
-            self._farmtrace(
-                "seed",
-                "demo",
-                "--credentials-out",
-                str(self.home.credentials),
-                "--anchor",
-                str(self.state.anchor),
-            )
-            self._ensure_users()
+            self._seed()
         with step("MQTT broker"):
             self.mqtt_url = self.mqtt_url or self._start_broker()
         environment = {
@@ -131,32 +136,42 @@ class DemoStack:
                 "--metrics-port",
                 str(free_port()),
             )
+        with step("simulated fleet, handing over what its spools hold"):
+            self._start_fleet()
+        # The watcher starts once the spooled history is stored: it then judges each device
+        # on its whole record, and raises no "silence" alarm for readings still on their way.
         with step("watcher (alarms, rollups, page summaries)"):
             self.supervisor.start("watch", "watch")
         with step("web application"):
-            self.supervisor.start(
-                "api", "api", "--host", "127.0.0.1", "--port", str(self.state.api_port)
-            )
-            self._wait_for(lambda: _http_ok(f"{self.base_url}/healthz"), "the web application")
-        with step("simulated fleet"):
-            self._start_fleet(backfill=first_run)
+            host = "0.0.0.0" if self.public_url else "127.0.0.1"  # noqa: S104 (asked for)
+            self.supervisor.start("api", "api", "--host", host, "--port", str(self.state.api_port))
+            self._wait_for(lambda: _http_ok(f"{self.local_url}/healthz"), "the web application")
 
-    def _start_fleet(self, backfill: bool) -> None:
-        """Rooms and trucks as two runs, so the trucks' schedule meets the demo batches'."""
+    def _seed(self) -> None:
+        """The demo's master data, batches and users, once (a second run adds nothing)."""
+        assert self.database_url is not None and self.state.anchor is not None
+        with connect(self.database_url) as conn:
+            seeded = seed_demo(conn, True, datetime.fromisoformat(self.state.anchor))
+            conn.commit()
+            if seeded.new_credentials:
+                append_credentials(self.home.credentials, seeded.new_credentials)
+            for name, role in DEMO_USERS.items():
+                if name not in self.state.users:
+                    self.state.users[name] = _demo_user(conn, name, role)
+        self.home.save(self.state)
+
+    def _start_fleet(self) -> None:
+        """Spool what each device missed, start both runs, wait until the spools are stored."""
         assert self.supervisor is not None and self.state.anchor is not None
+        assert self.database_url is not None
         anchor = datetime.fromisoformat(self.state.anchor)
-        starts = {"rooms": anchor, "trucks": anchor + TRUCK_RUN_STARTS_AFTER}
-        for group, devices in fleet_groups().items():
-            options = (
-                [
-                    "--start",
-                    starts[group].isoformat(timespec="seconds"),
-                    "--speedup",
-                    str(BACKFILL_SPEEDUP),
-                ]
-                if backfill
-                else []
-            )
+        groups = fleet_groups()
+        devices = [device for members in groups.values() for device in members]
+        with connect(self.database_url) as conn:
+            stored = last_reading_times(conn, devices)
+        start = live_start(datetime.now(DISTRICT_TIME))
+        expected = spool_missed_readings(self.home.root / "spools", anchor, start, stored)
+        for group, origin in run_origins(anchor).items():
             self.supervisor.start(
                 f"simulator-{group}",
                 "sensors",
@@ -165,9 +180,25 @@ class DemoStack:
                 str(self.home.credentials),
                 "--spool-dir",
                 str(self.home.root / "spools" / group),
-                *options,
-                *(arg for device in devices for arg in ("--device", device)),
+                "--start",
+                start.isoformat(timespec="seconds"),
+                "--origin",
+                origin.isoformat(timespec="seconds"),
+                "--speedup",
+                str(CATCH_UP_SPEEDUP),
+                *(arg for device in groups[group] for arg in ("--device", device)),
             )
+
+        def delivered() -> bool:
+            assert self.database_url is not None
+            with connect(self.database_url) as conn:
+                now_stored = last_reading_times(conn, list(expected))
+            return all(
+                device in now_stored and now_stored[device] >= last
+                for device, last in expected.items()
+            )
+
+        self._wait_for(delivered, "the fleet's spooled readings")
 
     def _postgres_bindir(self) -> Path:
         machine = postgres_bindir() if self.postgres_from != "pip" else None
@@ -231,15 +262,6 @@ class DemoStack:
         self.broker.start()
         return collector
 
-    def _ensure_users(self) -> None:
-        for name, role in DEMO_USERS.items():
-            if name in self.state.users:
-                continue
-            output = self._farmtrace("users", "add", name, "--role", role)
-            found = dict(re.findall(r"^(password|token): (\S+)$", output, re.MULTILINE))
-            self.state.users[name] = found
-        self.home.save(self.state)
-
     def _farmtrace(self, *args: str, mqtt_url: str | None = None) -> str:
         """Run a farmtrace command against the demo's servers and return what it printed."""
         environment = {
@@ -271,18 +293,20 @@ class DemoStack:
         raise click.ClickException(f"{what} did not become ready in {READY_TIMEOUT_S:.0f} s")
 
     def announce(self) -> None:
-        with step("demo batches' cold-chain records"):
-            showcase = self._wait_for_showcase()
+        with step("watcher's alarms and page summaries for the stored history"):
+            self._wait_for(self._settled, "the watcher's first rounds")
         assert self.database_url is not None
-        with psycopg.connect(self.database_url) as conn:
+        with connect(self.database_url) as conn:
+            showcase = find_showcase(conn)
             pages = {
                 lot: provenance_url(conn, self.base_url, lot)
-                for lot in (showcase.held, showcase.excursion)
+                for lot in (showcase.held.lot_code, showcase.excursion.lot_code)
                 if lot is not None
             }
             sheet = write_label_sheet(conn, self.base_url, self.home.labels / "demo-labels.pdf")
         users = self.state.users
         click.echo(click.style("\nready 就绪", fg="green", bold=True))
+        click.echo(f"  front page 首页:               {self.base_url}/")
         click.echo(
             f"  staff console 加工中心工作台:  {self.base_url}/staff"
             f"   (staff / {users['staff']['password']})"
@@ -291,27 +315,32 @@ class DemoStack:
             f"  inspector console 监管控制台:  {self.base_url}/inspect"
             f"   (inspector / {users['inspector']['password']})"
         )
-        if showcase.held:
-            click.echo(f"  cold chain held 冷链完好:      {pages[showcase.held]}")
-        if showcase.excursion:
-            click.echo(f"  compressor failure 冷机故障:  {pages[showcase.excursion]}")
+        for label, found in (
+            ("cold chain held 冷链完好:     ", showcase.held),
+            ("compressor failure 冷机故障: ", showcase.excursion),
+        ):
+            click.echo(f"  {label} {pages[found.lot_code] if found.lot_code else found.why_not}")
         click.echo(f"  label sheet 标签 (PDF):        {sheet}")
-        click.echo(f"  logs 日志: {self.home.logs}")
+        click.echo(f"  data 数据:  {self.home.root}")
+        if self.postgres is not None:
+            click.echo(f"  PostgreSQL data 数据库文件:  {self.postgres.data}")
+        click.echo(f"  database 数据库:  {self.database_url}")
+        click.echo(f"  logs 日志:  {self.home.logs}")
+        if not self.public_url:
+            lan = lan_address()
+            if lan:
+                click.echo(
+                    "  phones on this network 同一网络的手机扫码: restart with"
+                    f" --public-url http://{lan}:{self.state.api_port}"
+                )
         click.echo("Ctrl-C stops everything. 按 Ctrl-C 停止。")
 
-    def _wait_for_showcase(self) -> Showcase:
-        """Wait until the replayed days are stored and judged (both verdicts found)."""
+    def _settled(self) -> bool:
+        """Every page the demo prints is final: no readings waiting to be judged, no
+        summary waiting to be recomputed."""
         assert self.database_url is not None
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            with psycopg.connect(self.database_url) as conn:
-                showcase = find_showcase(conn)
-            if showcase.complete or time.monotonic() > deadline:
-                return showcase
-            assert self.supervisor is not None
-            for child in self.supervisor.failed():
-                raise click.ClickException(f"{child.name} exited; see {child.log}")
-            time.sleep(2)
+        with connect(self.database_url) as conn:
+            return watcher_backlog(conn).empty
 
     def keep_running(self) -> None:
         assert self.supervisor is not None
@@ -329,12 +358,27 @@ class DemoStack:
             self.postgres.stop_quietly()
 
 
-def fleet_groups() -> dict[str, list[str]]:
-    """The demo devices split into the processing centre's rooms and the trucks."""
-    groups: dict[str, list[str]] = {"rooms": [], "trucks": []}
-    for device in demo_data.DEVICES:
-        groups["trucks" if device.kind == "reefer_logger" else "rooms"].append(device.device_id)
-    return groups
+def _demo_user(conn: psycopg.Connection, name: str, role: str) -> dict[str, str]:
+    """A demo user's secrets; one the database has but this home forgot gets new ones."""
+    try:
+        created = create_user(conn, name, role)
+        secrets = {"password": created.password, "token": created.token}
+    except DuplicateUserError:
+        conn.rollback()
+        secrets = {"password": reset_password(conn, name), "token": rotate_token(conn, name)}
+    conn.commit()
+    return secrets
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (the route a datagram would take; none is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if address.startswith("127.") else address
 
 
 def _http_ok(url: str) -> bool:

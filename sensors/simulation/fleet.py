@@ -78,9 +78,11 @@ ROOMS = (
     RoomProfile("pc-washing-t1", "PC-WASHING", "controlled", 15.0, Band(12, 20)),
     RoomProfile("pc-drying-th1", "PC-DRYING", "drying", 50.0, Band(5, 70), humidity=True),
     RoomProfile("pc-packing-t1", "PC-PACKING", "controlled", 16.0, Band(10, 22)),
-    RoomProfile("pc-cold-t1", "PC-COLD", "cold_store", 2.0, Band(0, 4)),
-    RoomProfile("pc-cold-t2", "PC-COLD", "cold_store", 2.0, Band(0, 4)),
-    RoomProfile("wh-district-th1", "WH-DISTRICT", "warehouse", 12.0, Band(0, 15), humidity=True),
+    # Held for fresh gastrodia (2–5 °C), the narrowest band of what it stores.
+    RoomProfile("pc-cold-t1", "PC-COLD", "cold_store", 3.5, Band(2, 5)),
+    RoomProfile("pc-cold-t2", "PC-COLD", "cold_store", 3.5, Band(2, 5)),
+    # Walnuts in shell want at most 10 °C, cured pork 5–15 °C: a cool store at 8 °C serves both.
+    RoomProfile("wh-district-th1", "WH-DISTRICT", "warehouse", 8.0, Band(5, 10), humidity=True),
 )
 
 PROFILES: dict[str, TruckProfile | RoomProfile] = {

@@ -59,6 +59,9 @@ class FleetRun:
     interval_s: float = 60.0
     credentials: dict[str, str] = field(default_factory=dict)
     ca_file: Path | None = None
+    # The simulated day's origin (a truck's departure counts from it); default: ``start``.
+    # A run that carries on from an earlier one passes that run's origin.
+    origin: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,10 @@ def build_agents(
             reconnect_max_s=SIM_RECONNECT_MAX_S,
             status_interval_s=SIM_STATUS_INTERVAL_S,
         )
-        source = SimulatedSource(device_id, run.seed, run.start)
+        source = SimulatedSource(
+            device_id, run.seed, run.start if run.origin is None else run.origin
+        )
+        source.advance_to(run.start, run.interval_s)
         agents.append((GatewayAgent(config, [source], wall_clock=clock.now), source))
     return agents
 

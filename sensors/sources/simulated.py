@@ -21,6 +21,17 @@ class SimulatedSource:
             self._model = build_model(self.profile, self.seed, self.origin or now)
         return self._model
 
+    def advance_to(self, until: float, interval_s: float) -> None:
+        """Run the model from its origin up to ``until`` without sampling, so that a run
+        carrying on an earlier one continues its story (a warming truck stays warm) and its
+        readings are the ones the earlier run would have taken."""
+        origin = self.origin if self.origin is not None else until
+        model = self.model(origin)
+        moment = origin
+        while moment < until:
+            model.reading(moment)
+            moment += interval_s
+
     def read(self, now: float) -> list[Sample]:
         return [Sample(now, self.model(now).reading(now))]
 

@@ -1,4 +1,5 @@
-"""The staff console in headless Chromium, at a tablet's size, with no request leaving the site."""
+"""The staff console in headless Chromium at a phone's, a tablet's and a desktop's size, with no
+request leaving the site."""
 
 from collections.abc import Iterator
 
@@ -11,8 +12,13 @@ from tests.api.builders import RECEIVED_AT
 
 pytestmark = pytest.mark.browser
 
-# A 10-inch tablet held upright at the packing line.
+# A cheap phone, a 10-inch tablet held upright at the packing line, an office screen.
+PHONE = {"width": 360, "height": 740}
 TABLET = {"width": 800, "height": 1280}
+DESKTOP = {"width": 1366, "height": 900}
+VIEWPORTS = pytest.mark.parametrize(
+    "viewport", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"]
+)
 
 
 @pytest.fixture
@@ -65,10 +71,11 @@ def _watch(page: Page, origin: str) -> tuple[list[str], list[str]]:
     return foreign, errors
 
 
-def test_console_pages_render_in_chromium_on_a_tablet(
-    browser: Browser, live_server: str, packer: NewUserSecrets
+@VIEWPORTS
+def test_console_pages_render_in_chromium_at_every_size(
+    browser: Browser, live_server: str, packer: NewUserSecrets, viewport: dict[str, int]
 ) -> None:
-    page = browser.new_page(viewport=TABLET, locale="zh-CN")
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
     foreign, errors = _watch(page, live_server)
     page.goto(f"{live_server}/staff")
     assert page.url.startswith(f"{live_server}/login")
@@ -95,7 +102,9 @@ def test_console_pages_render_in_chromium_on_a_tablet(
     page.wait_for_load_state()
     assert "加工中心冷库" in page.locator("table").last.inner_text()
 
-    # Nothing wider than the tablet: every control is reachable without sideways scrolling.
+    assert page.locator("text=冷链状态").count() >= 1
+    assert page.locator("#recall-form").is_visible()
+    # Nothing wider than the screen: every control is reachable without sideways scrolling.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.click("text=English")

@@ -46,7 +46,7 @@ def test_staff_receive_a_lot_record_a_step_move_and_split_from_the_console(
     assert page.status_code == 200 and lot in page.text and "金口河乌天麻（鲜）" in page.text
     posts = [
         ("events", {"type": "testing", "time": "2026-05-06T10:00", "passed": "no",
-                    "moisture_percent": "81", "lab": "农检站"}),
+                    "moisture_percent": "81", "lab": "农检站", "standard": "NY/T 2320-2013"}),
         ("moves", {"location": "PC-COLD", "time": "2026-05-06T12:00"}),
         ("split", {"quantities": "40，40", "time": "2026-05-06T13:00"}),
     ]  # fmt: skip
@@ -61,7 +61,7 @@ def test_staff_receive_a_lot_record_a_step_move_and_split_from_the_console(
     assert "不合格" in page and "加工中心冷库" in page and page.count('href="/staff/batches/') >= 2
 
 
-def test_a_refused_move_comes_back_with_its_reason(
+def test_a_move_before_the_batch_arrived_is_refused_in_words_in_beijing_time(
     staff_client: TestClient, staff_token: str
 ) -> None:
     seed_master_data(staff_client, staff_token)
@@ -77,7 +77,11 @@ def test_a_refused_move_comes_back_with_its_reason(
         headers=HTML,
     )
     assert answer.status_code == 422
-    assert "同一批次的保管时段不能重叠" in answer.text and "PC-RECEIVING" in answer.text
+    assert (
+        "转移时间 2026-05-01 08:00 早于本批次到达加工中心收货区的时间 2026-05-06 08:30"
+        in answer.text
+    )
+    assert "+00:00" not in answer.text and "PC-RECEIVING</" not in answer.text
 
 
 def test_console_forms_without_the_csrf_token_are_refused(

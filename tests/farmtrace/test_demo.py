@@ -1,11 +1,14 @@
-"""`farmtrace demo` from a fresh home: reaches ready, serves pages, stops leaving nothing behind."""
+"""`farmtrace demo` from a fresh home: ready within its stated time, serves the pages it
+prints, stops on SIGINT even when started with SIGINT ignored, and leaves nothing running."""
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +20,11 @@ from farmtrace.demo.home import DemoHome
 from farmtrace.servers.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_WITHIN_S = 120.0
+# The README's promise for a two-core machine.
+READY_WITHIN_S = 30.0
 STOPPED_WITHIN_S = 60.0
+# A demo still not ready by then is stopped, which ends its output and fails the test.
+GIVE_UP_AFTER_S = 120.0
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +35,7 @@ def _fetch(url: str) -> tuple[int, str]:
     return answer.status_code, answer.text
 
 
-def _processes_mentioning(*needles: str) -> list[str]:
+def _processes_mentioning(*needles: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -39,8 +45,20 @@ def _processes_mentioning(*needles: str) -> list[str]:
         except OSError:
             continue
         if any(needle in command for needle in needles):
-            found.append(f"{entry.name}: {command}")
+            found.append(int(entry.name))
     return found
+
+
+def _kill(pids: list[int]) -> None:
+    """End what a failed test left running, by process id, so no stack outlives the test."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _ignore_sigint() -> None:
+    """As a shell script starts its background jobs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture
@@ -73,36 +91,52 @@ def test_demo_starts_serves_and_stops_cleanly(demo_home: Path, servers: list[str
         stderr=subprocess.STDOUT,
         text=True,
         env=environment,
+        preexec_fn=_ignore_sigint,
     )
     assert demo.stdout is not None
     printed: list[str] = []
+    started = time.monotonic()
+    give_up = threading.Timer(GIVE_UP_AFTER_S, demo.send_signal, (signal.SIGINT,))
+    give_up.start()
     try:
-        deadline = time.monotonic() + READY_WITHIN_S
-        while time.monotonic() < deadline:
+        while True:
             line = demo.stdout.readline()
             if not line:
                 break
             printed.append(line)
             if line.startswith("Ctrl-C"):
                 break
+        took = time.monotonic() - started
         output = "".join(printed)
         assert "ready" in output, output
+        assert took <= READY_WITHIN_S, f"ready after {took:.1f} s\n{output}"
         base = f"http://127.0.0.1:{port}"
         assert _fetch(f"{base}/healthz")[0] == 200
         for console in ("staff", "inspect"):
             assert _fetch(f"{base}/{console}")[0] == 303  # to the sign-in page
         assert _fetch(f"{base}/login")[0] == 200
-        pages = re.findall(rf"{re.escape(base)}/(?:l|01)/\S+", output)
-        assert len(pages) >= 2, output
-        for page in pages:
+        held = re.search(rf"冷链完好:\s*({re.escape(base)}/\S+)", output)
+        failed = re.search(rf"冷机故障:\s*({re.escape(base)}/\S+)", output)
+        assert held and failed, output
+        for page, verdict in ((held[1], "全程温度符合要求"), (failed[1], "出现温度超标")):
             status, body = _fetch(page)
             assert status == 200, page
             assert 'lang="zh-CN"' in body
+            # Settled: the verdict printed is the one the page gives, and stays so.
+            assert verdict in body, page
+            assert "finding gap" not in body, page
+        status, front = _fetch(f"{base}/")
+        assert status == 200 and held[1].rsplit("/", 1)[1] in front
+        assert re.search(r"database[^:]*:\s*postgresql://", output), output
         sheet = re.search(r"label sheet[^:]*:\s*(\S+\.pdf)", output)
         assert sheet and Path(sheet.group(1)).read_bytes().startswith(b"%PDF"), output
     finally:
+        give_up.cancel()
         demo.send_signal(signal.SIGINT)
-        demo.wait(timeout=STOPPED_WITHIN_S)
+        try:
+            demo.wait(timeout=STOPPED_WITHIN_S)
+        finally:
+            leftovers = _processes_mentioning(str(demo_home), str(DemoHome(demo_home).postgres))
+            _kill([demo.pid, *leftovers] if demo.poll() is None else leftovers)
     assert demo.returncode == 0, "".join(printed) + (demo.stdout.read() or "")
-    leftovers = _processes_mentioning(str(demo_home), str(DemoHome(demo_home).postgres))
     assert leftovers == []
