@@ -1,9 +1,11 @@
-"""Hourly rollups on plain PostgreSQL, refreshed from the reading-arrivals outbox.
+"""Hourly rollups, refreshed from the reading-arrivals outbox on both servers.
 
-TimescaleDB keeps ``readings_1h`` as a continuous aggregate; plain PostgreSQL has only a
-view that aggregates raw readings per query. ``reading_hours`` (migration 0040) stores the
-same columns and is refreshed here, in the watcher's transaction, for the hours each arrival
-touches; until then those hours are read raw (see store/history.py).
+``reading_hours`` (migrations 0040, 0110) is refreshed here, in the watcher's transaction, for
+the hours each arrival touches, however old; until then those hours are read raw (see
+store/history.py). Plain PostgreSQL has only views that aggregate raw readings per query;
+TimescaleDB's continuous aggregates refresh only a window behind now, so a reading arriving
+after that window has passed its hour would never reach them (store/aggregates.py mends
+them for Grafana), while this table has it at once.
 """
 
 from collections.abc import Sequence
@@ -12,7 +14,6 @@ from datetime import datetime
 import psycopg
 
 from schemas.arrivals import Arrival
-from store.db import has_timescaledb
 
 ROLLUP_ORIGIN = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
@@ -31,8 +32,8 @@ SET min = excluded.min, max = excluded.max, avg = excluded.avg, count = excluded
 
 
 def refresh_hours(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> None:
-    """Recompute the stored hours the arrivals touched (a no-op on TimescaleDB)."""
-    if not arrivals or has_timescaledb(conn):
+    """Recompute the stored hours the arrivals touched."""
+    if not arrivals:
         return
     with conn.cursor() as cur:
         cur.executemany(
