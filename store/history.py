@@ -26,7 +26,7 @@ from schemas.master_data import StorageProfile
 from schemas.sensor_metrics import METRICS
 from store.batches import batch_row
 from store.custody import custody_of
-from store.db import database_now, rows
+from store.db import database_now, lean_reads, rows
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
@@ -119,7 +119,7 @@ def _ceil(time: datetime, width_s: int) -> datetime:
     return floor if floor == time else floor + timedelta(seconds=width_s)
 
 
-def _merge(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+def merge_spans(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     merged: list[tuple[datetime, datetime]] = []
     for low, high in sorted(r for r in ranges if r[0] < r[1]):
         if merged and low <= merged[-1][1]:
@@ -187,7 +187,7 @@ def bucketed(
             (max(a, inner_low), min(b, inner_high))
             for a, b in stale_hours(conn, segment.device_id, inner_low, inner_high)
         ]
-        raw = _merge(raw)
+        raw = merge_spans(raw)
         params |= {
             "inner_low": inner_low, "inner_high": inner_high,
             "raw": Multirange([Range(a, b, "[)") for a, b in raw]),
@@ -238,6 +238,7 @@ def raw_points(conn: psycopg.Connection, segment: Segment, metric: str) -> list[
     return points
 
 
+@lean_reads
 def temperature_history(
     conn: psycopg.Connection,
     lot_code: str,
