@@ -1,25 +1,28 @@
 """A batch's findings: excursions out of its storage band and gaps in its record.
 
-Detection itself is pure (store/detection.py); this module reads the custody chain and the
-raw readings behind it. Excursions are judged per device at each location; a gap is custody
-time when no device at the location reported for longer than ``max_gap_minutes`` (a location
-without any installed device is one long gap: GB 31605 asks for continuous records).
+Detection itself is pure (store/detection.py); this module reads the custody chain, the
+stored hours behind it, and only those raw readings that the hours cannot settle
+(store/finding_reads.py says which), so a year costs hours, not minutes. Excursions are
+judged per device at each location; a gap is custody time when no device at the location
+reported for longer than ``max_gap_minutes`` (a location without any installed device is one
+long gap: GB 31605 asks for continuous records).
 """
 
-import heapq
-from collections.abc import Iterator
+from bisect import bisect_left
 from datetime import datetime, timedelta
 
 import psycopg
-from psycopg.rows import tuple_row
 
 from schemas.history import Finding, Verdict
 from schemas.master_data import StorageProfile
 from store.batches import batch_row
 from store.custody import custody_of
-from store.db import database_now
-from store.detection import Limits, Point, excursions, silences
-from store.history import Segment, custody_segments, monitored_metrics, storage_profile_of
+from store.db import database_now, lean_reads
+from store.detection import Limits, excursions
+from store.finding_reads import SeriesPlace, excursion_reads, gap_reads, silences_in
+from store.history import custody_segments, monitored_metrics, storage_profile_of
+from store.raw_stretches import band_points, reading_times
+from store.stored_hours import device_hours, seconds
 
 
 def limits_for(profile: StorageProfile, metric: str) -> Limits:
@@ -32,24 +35,6 @@ def sets_limits(profile: StorageProfile) -> bool:
     return any(v is not None for v in (profile.temp_min, profile.temp_max, profile.humidity_max))
 
 
-def segment_points(
-    conn: psycopg.Connection, segment: Segment, metrics: list[str]
-) -> dict[str, list[Point]]:
-    found = (
-        conn.cursor(row_factory=tuple_row)
-        .execute(
-            "SELECT metric, time, value FROM readings WHERE device_id = %s AND metric = ANY(%s)"
-            " AND time >= %s AND time < %s ORDER BY metric, time",
-            (segment.device_id, metrics, segment.start, segment.end),
-        )
-        .fetchall()
-    )
-    points: dict[str, list[Point]] = {metric: [] for metric in metrics}
-    for metric, time, value in found:
-        points[metric].append((time, value))
-    return points
-
-
 def _seconds(delta: timedelta) -> float:
     return delta.total_seconds()
 
@@ -60,6 +45,7 @@ def _seconds(delta: timedelta) -> float:
 COLD_CHAIN_KINDS = frozenset({"cold_store", "warehouse", "truck"})
 
 
+@lean_reads
 def batch_findings(
     conn: psycopg.Connection, lot_code: str, now: datetime | None = None
 ) -> tuple[list[Finding], bool]:
@@ -72,22 +58,34 @@ def batch_findings(
     metrics = monitored_metrics(profile)
     allowed = timedelta(minutes=profile.max_excursion_minutes)
     max_gap = timedelta(minutes=profile.max_gap_minutes)
-    spans = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
-    judged = {span.location for span in spans}
+    spans_judged = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
+    judged = {span.location for span in spans_judged}
     segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
-    findings: list[Finding] = []
-    times_by_segment: dict[Segment, list[datetime]] = {}
-    for segment in segments:
-        points = segment_points(conn, segment, metrics)
-        # Each metric's points come sorted; merging keeps the order without a sort.
-        times_by_segment[segment] = list(
-            heapq.merge(*([time for time, _ in series] for series in points.values()))
+    places = {
+        s: SeriesPlace(
+            seconds(s.start),
+            seconds(s.end),
+            device_hours(conn, s.device_id, metrics, s.start, s.end),
         )
+        for s in segments
+    }
+    # What the stored hours cannot settle is read raw: per segment, the stretches that may
+    # hold an excursion, and per custody span the regions where a gap may be.
+    bands = {m: limits_for(profile, m) for m in metrics}
+    bands = {m: band for m, band in bands.items() if band.low is not None or band.high is not None}
+    findings: list[Finding] = []
+    any_data = any(
+        places[s].whole(hour) for s in segments for stored in places[s].hours.by_metric.values()
+        for hour in stored
+    )  # fmt: skip
+    for segment in segments:
+        spans = [
+            span for m, band in bands.items() for span in excursion_reads(places[segment], m, band)
+        ]
+        points = band_points(conn, segment.device_id, bands, spans, segment.start, segment.end)
         for metric, series in points.items():
-            limits = limits_for(profile, metric)
-            if limits.low is None and limits.high is None:
-                continue
-            for run in excursions(series, limits, allowed, max_gap):
+            any_data = any_data or bool(series)
+            for run in excursions(series, bands[metric], allowed, max_gap):
                 findings.append(
                     Finding(
                         kind="excursion", start=run.start, end=run.end,
@@ -97,14 +95,24 @@ def batch_findings(
                         ongoing=run.ongoing and segment.end >= now,
                     )
                 )  # fmt: skip
-    for span in spans:
+    for span in spans_judged:
         start, end = span.start, min(span.end or now, now)
         if start >= end:
             continue
         here = [s for s in segments if s.location == span.location and s.start < end]
+        plan = gap_reads(start, end, [places[s] for s in here], metrics, max_gap)
+        times = sorted(
+            t for s in here
+            for t in reading_times(conn, s.device_id, metrics, plan.regions, s.start, s.end)
+        )  # fmt: skip
+        any_data = any_data or bool(times)
+        found = list(plan.silences)
+        for region in plan.regions:
+            low, high = max(region[0], start), min(region[1], end)
+            inside = times[bisect_left(times, low) : bisect_left(times, high)]
+            found += silences_in(region, inside, start, end, max_gap)
         devices = sorted({s.device_id for s in here})
-        times: Iterator[datetime] = heapq.merge(*(times_by_segment[s] for s in here))
-        for silence in silences(times, start, end, max_gap):
+        for silence in found:
             findings.append(
                 Finding(
                     kind="gap", start=silence.start, end=silence.end,
@@ -113,7 +121,6 @@ def batch_findings(
                     ongoing=span.end is None and silence.end >= now,
                 )
             )  # fmt: skip
-    any_data = any(times_by_segment.values())
     return sorted(findings, key=lambda f: (f.start, f.kind)), any_data
 
 

@@ -2,16 +2,15 @@
 
 The history is the readings of every device installed where the batch was, while it was
 there: custody intervals × device installations × readings. For display it is downsampled to
-at most N buckets (min, max, mean each) on a fixed grid, from the hourly or five-minute
-rollups where the bucket width is a multiple of theirs, and from raw readings with
-``date_bin`` otherwise and at the partial buckets at either end of an interval. A bucket
-without readings is a null point, so a silence stays visible as a gap.
+at most N buckets (min, max, mean each) on a fixed grid, from the hourly rollups where the
+bucket width is a whole number of hours, and from raw readings with ``date_bin`` otherwise
+and at the partial hours at either end of an interval. A bucket without readings is a null
+point, so a silence stays visible as a gap.
 
-Sources: on TimescaleDB the ``readings_5m``/``readings_1h`` continuous aggregates (real-time:
-recent rows are included, but rows arriving late into an already materialised range are not
-seen until the aggregate is refreshed by its policy or ``CALL refresh_continuous_aggregate``);
-on plain PostgreSQL the ``reading_hours`` table (store/rollups.py), with the hours that
-pending arrivals touch read raw, so late data shows at once there.
+The hourly rollups are the ``reading_hours`` table on both servers (store/rollups.py), with
+the hours that pending arrivals touch read raw, so late data shows at once. TimescaleDB's
+continuous aggregates are not read here: their policies refresh only a window behind now, so
+a reading arriving later than that into a materialised range is missing from them.
 """
 
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from schemas.master_data import StorageProfile
 from schemas.sensor_metrics import METRICS
 from store.batches import batch_row
 from store.custody import custody_of
-from store.db import database_now, has_timescaledb, rows
+from store.db import database_now, lean_reads, rows
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
@@ -120,20 +119,7 @@ def _ceil(time: datetime, width_s: int) -> datetime:
     return floor if floor == time else floor + timedelta(seconds=width_s)
 
 
-def _rollup(width_s: int, timescale: bool) -> tuple[str, int] | None:
-    """Which stored rollup a width can be built from, with its grain; None means raw.
-
-    On plain PostgreSQL ``readings_5m`` is a view over raw readings that cannot use the time
-    index, so five-minute widths read raw readings there instead.
-    """
-    if width_s % 3600 == 0:
-        return ("readings_1h" if timescale else "reading_hours", 3600)
-    if timescale and width_s % 300 == 0:
-        return ("readings_5m", 300)
-    return None
-
-
-def _merge(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+def merge_spans(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     merged: list[tuple[datetime, datetime]] = []
     for low, high in sorted(r for r in ranges if r[0] < r[1]):
         if merged and low <= merged[-1][1]:
@@ -143,15 +129,15 @@ def _merge(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, date
     return merged
 
 
-def _stale_hours(
-    conn: psycopg.Connection, segment: Segment, low: datetime, high: datetime
+def stale_hours(
+    conn: psycopg.Connection, device_id: str, low: datetime, high: datetime
 ) -> list[tuple[datetime, datetime]]:
     """Hours that pending arrivals touch: the stored rollup may not include them yet."""
     found = rows(
         conn,
         "SELECT first_time, last_time FROM reading_arrivals"
         " WHERE device_id = %s AND last_time >= %s AND first_time < %s",
-        (segment.device_id, low, high),
+        (device_id, low, high),
     )
     return [
         (_floor(row["first_time"], 3600), _floor(row["last_time"], 3600) + timedelta(hours=1))
@@ -159,58 +145,62 @@ def _stale_hours(
     ]
 
 
-_BUCKETS_FROM_ROLLUP = """
-SELECT date_bin(%(width)s, bucket, %(origin)s) AS b, min, max, avg * count AS total, count
-FROM {rollup}
+# Each part yields (bucket, min, max, sum, count); the parts' buckets are summed up after.
+_BUCKETS_FROM_HOURS = """
+SELECT date_bin(%(width)s, bucket, %(origin)s), min(min), max(max), sum(avg * count), sum(count)
+FROM reading_hours
 WHERE device_id = %(device)s AND metric = %(metric)s
   AND bucket >= %(inner_low)s AND bucket < %(inner_high)s
   AND NOT (%(raw)s::tstzmultirange @> bucket)
-UNION ALL
+GROUP BY 1
 """
+# One part per raw span, its bounds as plain parameters: the planner then excludes every
+# chunk (or index range) outside the span, which a join against a list of spans defeats.
 _BUCKETS_FROM_RAW = """
-SELECT date_bin(%(width)s, r.time, %(origin)s) AS b, r.value, r.value, r.value, 1
-FROM unnest(%(raw_low)s::timestamptz[], %(raw_high)s::timestamptz[]) AS span(low, high)
-JOIN LATERAL (
-    SELECT time, value FROM readings
-    WHERE device_id = %(device)s AND metric = %(metric)s AND time >= span.low AND time < span.high
-) r ON true
+SELECT date_bin(%(width)s, time, %(origin)s), min(value), max(value), sum(value), count(*)
+FROM readings
+WHERE device_id = %(device)s AND metric = %(metric)s AND time >= %(low{n})s AND time < %(high{n})s
+GROUP BY 1
 """
 
 
 def bucketed(
-    conn: psycopg.Connection, segment: Segment, metric: str, width_s: int, timescale: bool
+    conn: psycopg.Connection, segment: Segment, metric: str, width_s: int
 ) -> list[HistoryPoint]:
-    """The segment's readings in ``width_s`` buckets on the global grid, gaps as nulls."""
+    """The segment's readings in ``width_s`` buckets on the global grid, gaps as nulls.
+
+    Widths of whole hours come from ``reading_hours``, except at the partial hours at either
+    end and in hours that pending arrivals touch, which are read raw; other widths span at
+    most a few days (``points`` buckets of a few minutes) and are read raw throughout.
+    """
     low, high = segment.start, segment.end
-    rollup = _rollup(width_s, timescale)
     raw: list[tuple[datetime, datetime]] = [(low, high)]
     params: dict[str, Any] = {
         "width": timedelta(seconds=width_s), "origin": ROLLUP_ORIGIN,
         "device": segment.device_id, "metric": metric,
     }  # fmt: skip
-    sql = _BUCKETS_FROM_RAW
-    if rollup is not None:
-        name, grain = rollup
-        inner_low, inner_high = _ceil(low, grain), _floor(high, grain)
-        if inner_low < inner_high:
-            raw = [(low, inner_low), (inner_high, high)]
-            if not timescale:
-                raw += [
-                    (max(a, inner_low), min(b, inner_high))
-                    for a, b in _stale_hours(conn, segment, inner_low, inner_high)
-                ]
-            raw = _merge(raw)
-            params |= {
-                "inner_low": inner_low, "inner_high": inner_high,
-                "raw": Multirange([Range(a, b, "[)") for a, b in raw]),
-            }  # fmt: skip
-            sql = _BUCKETS_FROM_ROLLUP.format(rollup=name) + _BUCKETS_FROM_RAW
-    params |= {"raw_low": [a for a, _ in raw], "raw_high": [b for _, b in raw]}
+    parts = []
+    inner_low, inner_high = _ceil(low, 3600), _floor(high, 3600)
+    if width_s % 3600 == 0 and inner_low < inner_high:
+        raw = [(low, inner_low), (inner_high, high)]
+        raw += [
+            (max(a, inner_low), min(b, inner_high))
+            for a, b in stale_hours(conn, segment.device_id, inner_low, inner_high)
+        ]
+        raw = merge_spans(raw)
+        params |= {
+            "inner_low": inner_low, "inner_high": inner_high,
+            "raw": Multirange([Range(a, b, "[)") for a, b in raw]),
+        }  # fmt: skip
+        parts.append(_BUCKETS_FROM_HOURS)
+    for n, (a, b) in enumerate(raw):
+        params |= {f"low{n}": a, f"high{n}": b}
+        parts.append(_BUCKETS_FROM_RAW.replace("{n}", str(n)))
     found = rows(
         conn,
         "SELECT b AS time, min(min) AS min, max(max) AS max, sum(total) / sum(count) AS mean,"
-        f" sum(count)::int AS count FROM ({sql}) AS parts(b, min, max, total, count)"
-        " GROUP BY b ORDER BY b",
+        " sum(count)::int AS count FROM (" + " UNION ALL ".join(parts) + ")"
+        " AS parts(b, min, max, total, count) GROUP BY b ORDER BY b",
         params,
     )
     by_time = {row["time"]: row for row in found}
@@ -248,6 +238,7 @@ def raw_points(conn: psycopg.Connection, segment: Segment, metric: str) -> list[
     return points
 
 
+@lean_reads
 def temperature_history(
     conn: psycopg.Connection,
     lot_code: str,
@@ -260,7 +251,6 @@ def temperature_history(
     now = now or database_now(conn)
     profile = storage_profile_of(conn, batch["product"])
     segments = custody_segments(conn, batch["id"], now)
-    timescale = has_timescaledb(conn)
     width = None if raw else choose_bucket_width(segments, max(1, min(points, MAX_POINTS)))
     today = now.date()
     series = []
@@ -280,7 +270,7 @@ def temperature_history(
                     calibration_overdue=calibration_overdue(segment.calibration_due, today),
                     points=raw_points(conn, segment, metric)
                     if width is None
-                    else bucketed(conn, segment, metric, width, timescale),
+                    else bucketed(conn, segment, metric, width),
                 )
             )
     return TemperatureHistory(

@@ -1,38 +1,57 @@
-"""Hourly rollups on plain PostgreSQL, refreshed from the reading-arrivals outbox.
+"""Hourly rollups, refreshed from the reading-arrivals outbox on both servers.
 
-TimescaleDB keeps ``readings_1h`` as a continuous aggregate; plain PostgreSQL has only a
-view that aggregates raw readings per query. ``reading_hours`` (migration 0040) stores the
-same columns and is refreshed here, in the watcher's transaction, for the hours each arrival
-touches; until then those hours are read raw (see store/history.py).
+``reading_hours`` (migrations 0040, 0110) is refreshed here, in the watcher's transaction, for
+the hours each arrival touches, however old; until then those hours are read raw (see
+store/history.py). Plain PostgreSQL has only views that aggregate raw readings per query;
+TimescaleDB's continuous aggregates refresh only a window behind now, so a reading arriving
+after that window has passed its hour would never reach them (store/aggregates.py mends
+them for Grafana), while this table has it at once.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 
 from schemas.arrivals import Arrival
-from store.db import has_timescaledb
 
 ROLLUP_ORIGIN = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+HOUR = timedelta(hours=1)
 
+
+def hour_of(time: datetime) -> datetime:
+    """The start of the stored hour holding ``time`` (whole hours from the rollups' origin)."""
+    return ROLLUP_ORIGIN + (time - ROLLUP_ORIGIN) // HOUR * HOUR
+
+
+# Besides min/max/avg/count, where the hour's readings lie (migration 0111): its first and
+# last reading and the longest silence between two of them, which findings read.
 _REFRESH = """
-INSERT INTO reading_hours (device_id, metric, bucket, min, max, avg, count)
-SELECT device_id, metric, date_bin('1 hour', time, %(origin)s) AS bucket,
-       min(value), max(value), avg(value), count(*)
-FROM readings
-WHERE device_id = %(device_id)s
-  AND time >= date_bin('1 hour', %(first)s::timestamptz, %(origin)s)
-  AND time < date_bin('1 hour', %(last)s::timestamptz, %(origin)s) + interval '1 hour'
+WITH spaced AS (
+    SELECT device_id, metric, time, value, date_bin('1 hour', time, %(origin)s) AS bucket,
+           time - lag(time) OVER (
+               PARTITION BY metric, date_bin('1 hour', time, %(origin)s) ORDER BY time) AS gap
+    FROM readings
+    WHERE device_id = %(device_id)s
+      AND time >= date_bin('1 hour', %(first)s::timestamptz, %(origin)s)
+      AND time < date_bin('1 hour', %(last)s::timestamptz, %(origin)s) + interval '1 hour'
+)
+INSERT INTO reading_hours (device_id, metric, bucket, min, max, avg, count,
+                           first_time, last_time, longest_gap_s)
+SELECT device_id, metric, bucket, min(value), max(value), avg(value), count(*),
+       min(time), max(time), coalesce(extract(epoch FROM max(gap)), 0)
+FROM spaced
 GROUP BY 1, 2, 3
 ON CONFLICT (device_id, metric, bucket) DO UPDATE
-SET min = excluded.min, max = excluded.max, avg = excluded.avg, count = excluded.count
+SET min = excluded.min, max = excluded.max, avg = excluded.avg, count = excluded.count,
+    first_time = excluded.first_time, last_time = excluded.last_time,
+    longest_gap_s = excluded.longest_gap_s
 """
 
 
 def refresh_hours(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> None:
-    """Recompute the stored hours the arrivals touched (a no-op on TimescaleDB)."""
-    if not arrivals or has_timescaledb(conn):
+    """Recompute the stored hours the arrivals touched."""
+    if not arrivals:
         return
     with conn.cursor() as cur:
         cur.executemany(

@@ -25,15 +25,16 @@ __all__ = [
 class PrivatePostgres(PostgresCluster):
     """A throwaway cluster on a free port, initialised at once. TimescaleDB's scheduler does
     not run in it: a job refreshing an aggregate mid-test would hide the months-old readings
-    tests insert below the aggregate's watermark, so tests run jobs with ``CALL run_job``."""
+    tests insert below the aggregate's watermark, so tests run jobs with ``CALL run_job``
+    (a test of the scheduler itself asks for ``scheduled_jobs``)."""
 
-    def __init__(self, timescaledb: bool = False) -> None:
+    def __init__(self, timescaledb: bool = False, scheduled_jobs: bool = False) -> None:
         super().__init__(
             Path(tempfile.mkdtemp(prefix="farmtrace-pg-")),
             free_port(),
             timescaledb=timescaledb,
             durable=False,
-            scheduled_jobs=False,
+            scheduled_jobs=scheduled_jobs,
         )
         self.init()
 

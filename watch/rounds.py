@@ -1,8 +1,9 @@
 """The watcher's loop: one transaction per round over the pending arrivals, then webhooks.
 
 Every few seconds one transaction takes the pending arrivals, refreshes the hourly rollups
-they touch (plain PostgreSQL), opens and closes alarms, and hands the arrivals to each
-consumer; then owed webhook notifications go out. Several watchers may run: arrivals are
+they touch, opens and closes alarms, and hands the arrivals to each consumer; then, on
+TimescaleDB, the continuous aggregates are mended for arrivals older than their policies'
+reach, and owed webhook notifications go out. Several watchers may run: arrivals are
 taken with SKIP LOCKED and alarms are unique per condition.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import psycopg
 
 from schemas.settings import Settings
+from store.aggregates import mend_late_aggregates
 from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import take_arrivals
 from store.db import connect, database_now
@@ -34,12 +36,11 @@ def watch_once(
     now: datetime | None = None,
 ) -> list[AlarmChange]:
     """One round on an autocommit connection; returns the alarm changes it made."""
+    now = now or database_now(conn)
     with conn.transaction():
         arrivals = take_arrivals(conn)
         refresh_hours(conn, arrivals)
-        changes = evaluate_alarms(
-            conn, arrivals, now or database_now(conn), settings.alarm_silence_factor
-        )
+        changes = evaluate_alarms(conn, arrivals, now, settings.alarm_silence_factor)
         for consumer in CONSUMERS if consumers is None else consumers:
             consumer(conn, arrivals)
     for change in changes:
@@ -47,6 +48,7 @@ def watch_once(
             "alarm " + change.event,
             extra={"alarm": change.alarm_id, "kind": change.kind, "device": change.device_id},
         )
+    mend_late_aggregates(conn, arrivals, now)
     deliver_notifications(conn, settings)
     return changes
 

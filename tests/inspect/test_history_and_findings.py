@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from schemas.settings import Settings
 from store.arrivals import take_arrivals
 from store.db import database_url_on
 from store.devices import add_device
@@ -27,6 +28,7 @@ from tests.inspect.cold_chain import (
     new_batch,
     seed_district,
 )
+from watch.rounds import watch_once
 
 NOW = T0 + timedelta(hours=7)
 
@@ -146,19 +148,58 @@ def test_hourly_buckets_agree_before_and_after_the_rollup_is_refreshed(
 
 
 def test_a_late_reading_into_a_refreshed_hour_shows_in_the_history(
-    own_db: psycopg.Connection, own_chain: str, timescale: bool
+    own_db: psycopg.Connection, own_chain: str
 ) -> None:
     db, chain = own_db, own_chain
 
     refresh_hours(db, take_arrivals(db))
     db.commit()
     add_readings(db, COLD_DEVICE, [(T0 + minutes(30) + timedelta(seconds=30), -4.0)])
-    if timescale:
-        refresh_aggregates(db)
     history = temperature_history(db, chain, points=10, now=NOW)
-    cold = history.series[0]
-    [hour] = [p for p in cold.points if p.time == T0]
+    [hour] = [p for p in history.series[0].points if p.time == T0]
     assert hour.min == -4.0 and hour.count == 61
+
+
+def test_a_reading_later_than_the_aggregates_reach_shows_everywhere_after_a_round(
+    own_db: psycopg.Connection, own_chain: str, timescale: bool
+) -> None:
+    """Months after its hour was materialised (beyond every refresh policy's start offset),
+    a flushed reading reaches the history and both rollups after one watcher round."""
+    db, chain = own_db, own_chain
+    settings = Settings(database_url=db.info.dsn)
+    with psycopg.connect(db.info.dsn, autocommit=True) as watcher:
+        watch_once(watcher, settings, consumers=[])
+        if timescale:
+            refresh_aggregates(db)  # as the policies did while these hours were recent
+        late = T0 + minutes(30) + timedelta(seconds=30)
+        add_readings(db, COLD_DEVICE, [(late, -4.0)])
+        watch_once(watcher, settings, consumers=[])
+        if timescale:
+            run_refresh_policies(watcher)
+    assert db.execute("SELECT count(*) FROM reading_arrivals").fetchone() == (0,)
+    history = temperature_history(db, chain, points=10, now=NOW)
+    [hour] = [p for p in history.series[0].points if p.time == T0]
+    assert (hour.min, hour.count) == (-4.0, 61)
+    five = db.execute(
+        "SELECT min, count FROM readings_5m WHERE device_id = %s AND bucket = %s",
+        (COLD_DEVICE, T0 + minutes(30)),
+    ).fetchone()
+    hourly = db.execute(
+        "SELECT min, count FROM readings_1h WHERE device_id = %s AND bucket = %s",
+        (COLD_DEVICE, T0),
+    ).fetchone()
+    assert (five, hourly) == ((-4.0, 6), (-4.0, 61))
+
+
+def run_refresh_policies(conn: psycopg.Connection) -> None:
+    """What TimescaleDB's scheduler would do next: each aggregate's policy, once."""
+    jobs = conn.execute(
+        "SELECT job_id FROM timescaledb_information.jobs"
+        " WHERE proc_name = 'policy_refresh_continuous_aggregate' ORDER BY job_id"
+    ).fetchall()
+    assert len(jobs) == 2
+    for (job_id,) in jobs:
+        conn.execute("CALL run_job(%s)", (job_id,))
 
 
 def refresh_aggregates(db: psycopg.Connection) -> None:
