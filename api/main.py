@@ -30,6 +30,7 @@ from api.routes import (
     resolver,
     scans,
     staff_console,
+    village_console,
 )
 from api.scan_log import ScanLog
 from api.security_headers import SecurityHeaders
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         staff_console.router,
         scans.router,
         inspector_console.router,
+        village_console.router,
     ):
         app.include_router(router)
     return app

@@ -209,3 +209,24 @@ def attach_photo(conn: psycopg.Connection, delivery_id: UUID, sha256: str) -> No
             "UPDATE farm_deliveries SET certificate_photo = %s WHERE id = %s",
             (sha256, delivery_id),
         )
+
+
+def point_choices(conn: psycopg.Connection, point: str) -> dict[str, Any]:
+    """What an agent's phone needs offline: its point, the farmers there with their plots,
+    and the products (with whether each needs a 合格证)."""
+    place = rows(conn, "SELECT code, name, kind FROM locations WHERE code = %s", (point,))
+    farmers = rows(
+        conn,
+        "SELECT f.code, f.name, coalesce(json_agg(json_build_object('code', pl.code,"
+        " 'name', pl.name) ORDER BY pl.code) FILTER (WHERE pl.code IS NOT NULL), '[]') AS plots"
+        " FROM producers f LEFT JOIN locations v ON v.code = f.village"
+        " LEFT JOIN producer_plots pl ON pl.producer = f.code"
+        " WHERE f.village = %(point)s OR v.parent = %(point)s"
+        " GROUP BY f.code, f.name ORDER BY f.name, f.code",
+        {"point": point},
+    )
+    products = rows(
+        conn,
+        "SELECT code, name_zh, name_en, certificate_category FROM products ORDER BY name_zh, code",
+    )
+    return {"point": place[0] if place else None, "farmers": farmers, "products": products}
