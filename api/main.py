@@ -30,6 +30,7 @@ from api.routes import (
     resolver,
     scans,
     staff_console,
+    trips,
     village_console,
 )
 from api.scan_log import ScanLog
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices.router,
         batches.router,
         deliveries.router,
+        trips.router,
         labels.router,
         history.router,
         epcis.router,

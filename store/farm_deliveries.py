@@ -230,3 +230,12 @@ def point_choices(conn: psycopg.Connection, point: str) -> dict[str, Any]:
         "SELECT code, name_zh, name_en, certificate_category FROM products ORDER BY name_zh, code",
     )
     return {"point": place[0] if place else None, "farmers": farmers, "products": products}
+
+
+def list_deliveries_by_id(
+    conn: psycopg.Connection, delivery_ids: list[UUID]
+) -> list[DeliveryPublic]:
+    found = rows(
+        conn, _SELECT + " WHERE d.id = ANY(%s) ORDER BY d.recorded_at, d.id", (delivery_ids,)
+    )
+    return [_public(row) for row in found]

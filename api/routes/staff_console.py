@@ -19,7 +19,7 @@ from labels.lot_codes import lot_code_for
 from schemas.batches import BatchCreate, EventCreate, MoveCreate, SplitCreate
 from schemas.cbv import EVENT_MEANINGS, RECORDED_TYPES
 from schemas.district_time import DISTRICT_TIME
-from store import batches, custody, events, genealogy, master_data
+from store import batches, custody, events, farm_deliveries, genealogy, master_data
 from store.batch_detail import batch_detail
 from store.errors import NotFoundError, StoreError
 
@@ -71,6 +71,7 @@ def _choices(conn: Any) -> dict[str, Any]:
         "villages": [place for place in locations if place.kind == "village_point"],
         "sites": [place for place in locations if place.kind != "village_point"],
         "now_local": _now_local(),
+        "deliveries": farm_deliveries.list_deliveries(conn, waiting=True, limit=200),
     }
 
 
@@ -91,7 +92,7 @@ def receive_page(request: Request, conn: Connection, user: StaffUser) -> HTMLRes
 def _harvest_lots(form: dict[str, str]) -> list[dict[str, str]]:
     lots = []
     for index in ("1", "2"):
-        if index == "2" and not form.get(f"producer_{index}"):
+        if not form.get(f"producer_{index}"):
             continue
         lots.append(
             {
@@ -112,6 +113,10 @@ def receive(request: Request, conn: Connection, user: StaffUser, form: Form) -> 
             {
                 "product": form.get("product", ""),
                 "harvest_lots": _harvest_lots(form),
+                # Checked village deliveries: their harvest lots, as recorded at the point.
+                "deliveries": [
+                    key.removeprefix("delivery_") for key in form if key.startswith("delivery_")
+                ],
                 "quantity": form.get("quantity", ""),
                 "unit": form.get("unit", ""),
                 "location": form.get("location", ""),
