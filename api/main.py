@@ -17,6 +17,8 @@ from api.routes import (
     alarms,
     auth,
     batches,
+    certificate_pages,
+    certificates,
     deliveries,
     devices,
     epcis,
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batches.router,
         deliveries.router,
         trips.router,
+        certificates.router,
         labels.router,
         history.router,
         epcis.router,
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scans.router,
         inspector_console.router,
         village_console.router,
+        certificate_pages.router,
     ):
         app.include_router(router)
     return app

@@ -144,6 +144,11 @@ class LocationCreate(BaseModel):
     gln: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
     township: Text | None = Field(default=None, max_length=100)
     parent: Code | None = None
+    contact_phone: str | None = Field(
+        default=None,
+        pattern=PHONE_PATTERN,
+        description="the site's number; the centre's is printed on its 承诺达标合格证",
+    )
 
 
 class LocationPublic(BaseModel):
@@ -154,6 +159,7 @@ class LocationPublic(BaseModel):
     gln: str | None
     township: str | None
     parent: str | None
+    contact_phone: str | None
 
 
 class DeviceCreate(BaseModel):

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.certificates import PublicCertificate
+
 ColdChainVerdict = Literal["held", "excursions", "gaps", "no_data", "no_profile"]
 
 
@@ -101,4 +103,7 @@ class ProvenanceSummary(BaseModel):
     tests: list[TestResult]
     cold_chain: ColdChain | None = Field(
         description="None until the cold-chain record has been evaluated"
+    )
+    certificate: PublicCertificate | None = Field(
+        default=None, description="the 承诺达标合格证 the centre issued at packing"
     )

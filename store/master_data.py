@@ -27,7 +27,7 @@ _PRODUCT_COLUMNS = (
 _PRODUCER_COLUMNS = (
     "code, name, kind, village, township, public_name_consent, phone, public_plots_consent"
 )
-_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent"
+_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent, contact_phone"
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
 
 
@@ -153,10 +153,10 @@ def create_location(
 ) -> LocationPublic:
     _insert(
         conn,
-        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         (
             location.code, location.name, location.name_en, location.kind, location.gln,
-            location.township, location.parent,
+            location.township, location.parent, location.contact_phone,
         ),
         f"location {location.code}",
         user_id,

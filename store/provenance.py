@@ -11,6 +11,7 @@ import psycopg
 
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
+from store.certificates import public_certificate
 from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
@@ -62,6 +63,7 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
         steps=steps,
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
+        certificate=public_certificate(conn, batch_id),
     )
 
 
