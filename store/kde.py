@@ -17,6 +17,12 @@ import psycopg
 from schemas.codes import normalize_lot_code
 from schemas.district_time import DISTRICT_TIME, DISTRICT_TIME_ZONE, DISTRICT_UTC_OFFSET_TEXT
 from store.db import rows
+from store.harvest_kdes import (
+    HARVEST_KDE_COLUMNS,
+    HARVEST_KDE_JOINS,
+    HARVEST_KDE_SELECT,
+    harvest_kdes,
+)
 
 # Column names as FSMA 204 (21 CFR 1 subpart S) names the key data elements.
 KDE_COLUMNS = (
@@ -36,6 +42,7 @@ KDE_COLUMNS = (
     "Harvest Date",
     "Reference Document Type",
     "Reference Document Number",
+    *HARVEST_KDE_COLUMNS,
 )
 TRANSFORMATION_STEPS = {"splitting", "merging", "cleaning", "trimming", "drying", "peeling"}
 
@@ -69,13 +76,13 @@ SELECT b.lot_code, p.name_en || ' / ' || p.name_zh AS product, h.id, h.harvest_d
        h.quantity::float8 AS quantity, h.unit, h.producer, pr.name AS producer_name,
        h.village, v.name AS village_name, v.gln,
        (SELECT min(c.location) FROM custody c WHERE c.batch_id = b.id
-          AND lower(c.during) = b.received_at) AS source_location
+          AND lower(c.during) = b.received_at) AS source_location{kde_select}
 FROM batch_harvest_lots bh
 JOIN batches b ON b.id = bh.batch_id
 JOIN products p ON p.code = b.product
 JOIN harvest_lots h ON h.id = bh.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer
-JOIN locations v ON v.code = h.village
+JOIN locations v ON v.code = h.village{kde_joins}
 WHERE {where}
 ORDER BY b.lot_code, h.harvest_date, h.id
 """
@@ -135,7 +142,12 @@ def kde_rows(
     kinds = {row["code"]: row["kind"] for row in rows(conn, "SELECT code, kind FROM locations")}
     names = {row["code"]: row["name"] for row in rows(conn, "SELECT code, name FROM locations")}
     found: list[KdeRow] = []
-    for harvest in rows(conn, _HARVESTS.format(where=" AND ".join(harvest_where)), params):
+    harvests = _HARVESTS.format(
+        where=" AND ".join(harvest_where),
+        kde_select=HARVEST_KDE_SELECT,
+        kde_joins=HARVEST_KDE_JOINS,
+    )
+    for harvest in rows(conn, harvests, params):
         found.append(KdeRow({
             "Traceability Lot Code": harvest["lot_code"],
             "Traceability Lot Code Source": names.get(harvest["source_location"]),
@@ -150,6 +162,7 @@ def kde_rows(
             "Harvest Date": harvest["harvest_date"],
             "Reference Document Type": "harvest record",
             "Reference Document Number": f"HL-{harvest['id']}",
+            **harvest_kdes(harvest),
         }))  # fmt: skip
     for event in rows(conn, _EVENTS.format(where=" AND ".join(event_where)), params):
         cte = critical_tracking_event(

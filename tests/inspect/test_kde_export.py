@@ -22,6 +22,9 @@ FSMA_COLUMNS = [
     "Location Description", "Location Identifier", "Immediate Previous Source",
     "Immediate Subsequent Recipient", "Input Traceability Lot Codes", "Harvest Date",
     "Reference Document Type", "Reference Document Number",
+    # Harvesting and cooling KDEs filled from the village point's records.
+    "Commodity Variety", "Field or Growing Area", "Harvester Business Name", "Harvester Phone",
+    "Cooling Location Description", "Cooling Date",
 ]  # fmt: skip
 
 
