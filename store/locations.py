@@ -21,3 +21,8 @@ def upsert_location(
         " gln = excluded.gln",
         (code, name, name_en, kind, township, parent, gln),
     )
+
+
+def set_contact_phone(conn: psycopg.Connection, code: str, phone: str | None) -> None:
+    """The site's number (the centre's is printed on the certificates it issues)."""
+    conn.execute("UPDATE locations SET contact_phone = %s WHERE code = %s", (phone, code))
