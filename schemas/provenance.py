@@ -24,6 +24,9 @@ class Origin(BaseModel):
     producer_name: str | None = Field(
         description="a cooperative's or enterprise's name; a farmer's only with their consent"
     )
+    plot_name: str | None = Field(
+        default=None, description="the plot it was harvested on, with the producer's consent"
+    )
 
 
 class Step(BaseModel):

@@ -27,7 +27,11 @@ FROM batches b JOIN products p ON p.code = b.product WHERE b.id = %s
 _ORIGINS = """
 SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
        coalesce(v.township, pr.township) AS township, h.harvest_date, pr.kind AS producer_kind,
-       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name
+       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name,
+       CASE WHEN pr.public_plots_consent THEN
+         (SELECT plot.name FROM farm_deliveries d JOIN producer_plots plot
+            ON plot.producer = d.farmer AND plot.code = d.plot WHERE d.harvest_lot_id = h.id)
+       END AS plot_name
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer

@@ -3,6 +3,7 @@
 from fastapi.testclient import TestClient
 
 from tests.api.builders import post, receive, seed_master_data
+from tests.api.village import delivery, make_agent
 from tests.fix_api import bearer
 
 FARMER = {
@@ -70,3 +71,41 @@ def test_a_product_names_its_certificate_category(client: TestClient, staff_toke
         headers=bearer(staff_token),
     )  # fmt: skip
     assert unknown.status_code == 422
+
+
+def test_a_plot_reaches_the_public_page_only_with_consent(
+    client: TestClient, staff_token: str, clean_database: str
+) -> None:
+    seed_master_data(client, staff_token)
+    post(client, staff_token, "/api/v1/products",
+         {"code": "CABBAGE", "name_zh": "高山甘蓝", "name_en": "Cabbage",
+          "category": "vegetable"})  # fmt: skip
+    post(client, staff_token, "/api/v1/producers", FARMER)
+    shy = {**FARMER, "code": "P-SHY", "name": "李不愿", "public_plots_consent": False,
+           "plots": [{"code": "BEIPO", "name": "北坡秘密地"}]}  # fmt: skip
+    post(client, staff_token, "/api/v1/producers", shy)
+    agent = make_agent(clean_database).token
+    lots = []
+    for farmer, plot in (("P-SHAMA", "QIAOPO"), ("P-SHY", "BEIPO")):
+        given = client.post(
+            "/api/v1/deliveries",
+            json=delivery(farmer=farmer, plot=plot, product="CABBAGE"),
+            headers=bearer(agent),
+        ).json()
+        lots.append(
+            post(
+                client,
+                staff_token,
+                "/api/v1/batches",
+                {
+                    "product": "CABBAGE",
+                    "deliveries": [given["id"]],
+                    "quantity": 40,
+                    "unit": "kg",
+                    "location": "PC-RECEIVING",
+                    "received_at": "2026-05-06T10:00:00+08:00",
+                },
+            )["lot_code"]
+        )
+    assert "桥坡地" in client.get(f"/l/{lots[0]}").text
+    assert "北坡秘密地" not in client.get(f"/l/{lots[1]}").text

@@ -6,7 +6,9 @@ exactly once, even when the answer to a send is lost on the way back.
 """
 
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
+from schemas.district_time import DISTRICT_TIME
 from store.users import NewUserSecrets, create_user
 
 pytestmark = pytest.mark.browser
@@ -122,7 +125,7 @@ def _lose_first_answer(context: BrowserContext) -> list[str]:
 def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
     browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str, tmp_path: Path
 ) -> None:
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
@@ -165,9 +168,20 @@ def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
         (second, "P-ABU", 18.0, False),
         (first, "P-SHAMA", 42.5, True),
     ]
+    # The agent's other phone recorded one more today: the list shows it beside these two.
+    now = datetime.now(DISTRICT_TIME)
+    other_phone = httpx.post(
+        f"{live_server}/api/v1/deliveries",
+        json={"id": str(uuid.uuid4()), "farmer": "P-ABU", "product": "CABBAGE",
+              "harvest_date": now.date().isoformat(), "quantity": 7, "unit": "kg",
+              "certificate": None, "recorded_at": now.isoformat()},
+        headers={"Authorization": f"Bearer {agent.token}"},
+    )  # fmt: skip
+    assert other_phone.status_code == 201, other_phone.text
     page.reload()
-    _wait_until(page, "document.querySelectorAll('#today li').length === 2")
-    assert len(_stored(clean_database)) == 2
+    _wait_until(page, "document.querySelectorAll('#today li').length === 3")
+    assert other_phone.json()["harvest_lot_code"] in page.locator("#today").inner_text()
+    assert len(_stored(clean_database)) == 3
 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "nothing is wider than a 360 px phone"

@@ -3,7 +3,7 @@
 import { harvestLotCode } from "./codes.js";
 import { allEntries, putEntry } from "./entries.js";
 import { shrinkPhoto } from "./photos.js";
-import { sendWaiting } from "./sync.js";
+import { keepServerDay, sendWaiting } from "./sync.js";
 
 // Often enough that a returning signal is used within a quarter minute of the agent noticing.
 const RETRY_INTERVAL_MS = 15000;
@@ -109,6 +109,13 @@ async function sync() {
   // An offline phone has nothing to try; the "online" event brings it back here.
   if (!navigator.onLine) return refresh();
   const outcome = await sendWaiting();
+  if (outcome === "done") {
+    try {
+      await keepServerDay(today());
+    } catch {
+      // The network went away between the two: the list is refreshed on the next round.
+    }
+  }
   const problem = document.getElementById("sync-problem");
   problem.hidden = outcome !== "sign-in";
   problem.textContent = "登录已过期，请重新登录后发送。Signed out: sign in again to send.";

@@ -63,6 +63,39 @@ async function sendEntry(entry) {
   return true;
 }
 
+// The day's deliveries the server holds for this point (those of the agent's other phones
+// too), kept on this phone as sent entries so the day's list and receipts work offline.
+export async function keepServerDay(day) {
+  const response = await fetch(`/api/v1/deliveries?day=${day}`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const known = new Set((await allEntries()).map((entry) => entry.id));
+  for (const stored of await response.json()) {
+    if (known.has(stored.id)) continue;
+    await putEntry({
+      id: stored.id,
+      code: stored.harvest_lot_code,
+      day,
+      state: "sent",
+      photo: null,
+      stored,
+      body: {
+        id: stored.id,
+        farmer: stored.farmer,
+        product: stored.product,
+        variety: stored.variety,
+        plot: stored.plot,
+        harvest_date: stored.harvest_date,
+        quantity: stored.quantity,
+        unit: stored.unit,
+        certificate: stored.certificate
+          ? { number: stored.certificate.number, basis: stored.certificate.basis }
+          : null,
+        recorded_at: stored.recorded_at,
+      },
+    });
+  }
+}
+
 let running = null;
 
 // Resolves to "done", "offline" (the network failed; try again later) or "sign-in".
