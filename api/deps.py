@@ -1,9 +1,9 @@
 """Dependencies shared by the routes, as ``Annotated`` aliases.
 
 Who may do what: bearer tokens (``Authorization: Bearer …``) authenticate every API call;
-the console's session cookie authenticates pages and API reads, but never an API write, so a
-cross-site form cannot write with a signed-in staff member's cookie (console forms carry a
-CSRF token instead).
+the console's session cookie authenticates pages and API reads, but never an API write on its
+own, so a cross-site form cannot write with a signed-in staff member's cookie (console forms
+carry a CSRF token instead, and the village console's scripts send it as a header).
 """
 
 from collections.abc import Callable, Iterator
@@ -12,6 +12,7 @@ from typing import Annotated
 import psycopg
 from fastapi import Depends, Request
 
+from api.csrf import csrf_header_matches
 from api.errors import Forbidden, Unauthorized
 from api.sessions import SESSION_ID_KEY, SESSION_MAX_AGE_S
 from schemas.settings import Settings
@@ -55,6 +56,7 @@ def get_current_user(request: Request, conn: Connection) -> User | None:
             user is not None
             and request.url.path.startswith("/api/")
             and request.method not in _SAFE_METHODS
+            and not csrf_header_matches(request)
         ):
             raise Unauthorized("API writes need a bearer token")
     request.state.user = user
@@ -79,3 +81,7 @@ def require_role(*roles: str) -> Callable[[User | None], User]:
 
 StaffUser = Annotated[User, Depends(require_role("staff", "admin"))]
 ReaderUser = Annotated[User, Depends(require_role("staff", "inspector", "admin"))]
+# Who records farmers' deliveries: village agents at their point, staff for any point.
+RecorderUser = Annotated[User, Depends(require_role("village", "staff", "admin"))]
+# Who reads deliveries: agents (their own point's), staff and inspectors.
+DeliveryReader = Annotated[User, Depends(require_role("village", "staff", "inspector", "admin"))]

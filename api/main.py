@@ -21,6 +21,9 @@ from api.routes import (
     alarms,
     auth,
     batches,
+    certificate_pages,
+    certificates,
+    deliveries,
     devices,
     epcis,
     exports,
@@ -35,6 +38,8 @@ from api.routes import (
     resolver,
     scans,
     staff_console,
+    trips,
+    village_console,
 )
 from api.scan_log import ScanLog
 from api.security_headers import SecurityHeaders
@@ -117,6 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         master_data.router,
         devices.router,
         batches.router,
+        deliveries.router,
+        trips.router,
+        certificates.router,
         labels.router,
         packs.router,
         history.router,
@@ -127,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         staff_console.router,
         scans.router,
         inspector_console.router,
+        village_console.router,
+        certificate_pages.router,
     ):
         app.include_router(router)
     return app

@@ -16,6 +16,7 @@ from api.csrf import CSRF_FIELD, csrf_token
 from api.i18n import HTML_LANG, LANG_COOKIE, LANGUAGES, add_messages, choose_language, translate
 from api.inspect_texts import INSPECT_MESSAGES
 from api.staff_texts import STAFF_MESSAGES
+from api.village_texts import VILLAGE_MESSAGES
 from schemas.time_bounds import in_district_time
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -23,7 +24,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 # The consoles' texts join the shared table; the public page keeps its own (api.public_texts).
-for table in (STAFF_MESSAGES, INSPECT_MESSAGES):
+for table in (STAFF_MESSAGES, INSPECT_MESSAGES, VILLAGE_MESSAGES):
     add_messages(table)
 
 

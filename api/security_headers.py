@@ -20,6 +20,14 @@ _COMMON_POLICY = (
 )
 PUBLIC_PAGE_POLICY = f"{_COMMON_POLICY}; script-src 'none'"
 CONSOLE_POLICY = f"{_COMMON_POLICY}; script-src 'self'; connect-src 'self'; manifest-src 'self'"
+# The village console runs its own scripts (offline queue, service worker) from this origin
+# only, and previews the certificate photos it keeps in IndexedDB as blob: URLs.
+VILLAGE_PAGES = ("/village", "/village-sw.js")
+VILLAGE_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; script-src 'self'; "
+    "worker-src 'self'; connect-src 'self'; manifest-src 'self'"
+)
 # A year, the preload list's minimum; no includeSubDomains: the district's other hosts are
 # not ours to commit to https.
 HSTS = "max-age=31536000"
@@ -27,6 +35,14 @@ HSTS = "max-age=31536000"
 
 def is_public_page(path: str) -> bool:
     return path == "/" or path.startswith(PUBLIC_PAGE_PREFIXES)
+
+
+def _policy_for(path: str) -> str:
+    if is_public_page(path):
+        return PUBLIC_PAGE_POLICY
+    if path in VILLAGE_PAGES or path.startswith("/village/"):
+        return VILLAGE_POLICY
+    return CONSOLE_POLICY
 
 
 class SecurityHeaders:
@@ -40,7 +56,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = PUBLIC_PAGE_POLICY if is_public_page(scope["path"]) else CONSOLE_POLICY
+        policy = _policy_for(scope["path"])
         https = self.https or scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:

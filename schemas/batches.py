@@ -51,12 +51,23 @@ class BatchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product: Code
-    harvest_lots: list[HarvestLotCreate] = Field(min_length=1, max_length=100)
+    harvest_lots: list[HarvestLotCreate] = Field(default_factory=list, max_length=100)
+    deliveries: list[UUID] = Field(
+        default_factory=list,
+        max_length=500,
+        description="ids of village-point deliveries whose harvest lots this batch receives",
+    )
     quantity: Quantity
     unit: Unit
     location: Code
     received_at: EnteredTime
     grade: ShortText | None = Field(default=None, examples=["一级"])
+
+    @model_validator(mode="after")
+    def _received_from_something(self) -> "BatchCreate":
+        if not self.harvest_lots and not self.deliveries:
+            raise ValueError("name the harvest lots or the deliveries the batch is received from")
+        return self
 
 
 # One packing event prints at most this many pack labels: a day's line at the centre, with room.

@@ -13,6 +13,14 @@ LocationKind = Literal[
     "village_point", "township_station", "processing_room", "cold_store", "warehouse", "truck"
 ]
 ProducerKind = Literal["farmer", "cooperative", "enterprise"]
+# The products the 承诺达标合格证 rules cover (农业农村部令 2025 年第 4 号, article 3), and
+# "none" for the rest; a covered product needs a certificate at every sale.
+CertificateCategory = Literal[
+    "vegetable", "edible_fungus", "fruit", "fresh_tea", "livestock", "poultry", "egg", "aquatic",
+    "none",
+]
+# A mobile or landline number as farmers give it: digits, spaces, hyphens, an optional "+".
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,23}$"
 
 
 class StorageProfile(BaseModel):
@@ -62,6 +70,9 @@ class ProductCreate(BaseModel):
     storage_profile: StorageProfile = Field(default_factory=lambda: StorageProfile())
     shelf_life_days: int | None = Field(default=None, ge=1, le=3650)
     pack_size: PackSize | None = Field(default=None, description="what one consumer pack holds")
+    certificate_category: CertificateCategory = Field(
+        default="none", description="the 承诺达标合格证 category the product falls under"
+    )
 
     @field_validator("gtin")
     @classmethod
@@ -79,6 +90,17 @@ class ProductPublic(BaseModel):
     storage_profile: StorageProfile
     shelf_life_days: int | None
     pack_size: PackSize | None = None
+    certificate_category: CertificateCategory
+
+
+class Plot(BaseModel):
+    """A field or growing base a farmer harvests from: FSMA 204's field or growing area."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Name
+    area_mu: float | None = Field(default=None, gt=0, le=100_000, description="area in 亩")
 
 
 class ProducerCreate(BaseModel):
@@ -92,17 +114,37 @@ class ProducerCreate(BaseModel):
     public_name_consent: bool = Field(
         default=False, description="whether the name may appear on public provenance pages"
     )
-    phone: Text | None = Field(default=None, max_length=40, description="for FSMA 204 records")
+    phone: str | None = Field(
+        default=None,
+        pattern=PHONE_PATTERN,
+        description="for the centre, inspectors and FSMA 204 records; never on public pages",
+    )
+    plots: list[Plot] = Field(default_factory=list, max_length=50)
+    public_plots_consent: bool = Field(
+        default=False, description="whether plot names may appear on public provenance pages"
+    )
+
+    @field_validator("plots")
+    @classmethod
+    def _plot_codes_differ(cls, plots: list[Plot]) -> list[Plot]:
+        codes = [plot.code for plot in plots]
+        if len(set(codes)) != len(codes):
+            raise ValueError("two plots share a code")
+        return plots
 
 
 class ProducerPublic(BaseModel):
+    """A producer as staff and inspectors read it; public pages use their own shape."""
+
     code: str
     name: str
     kind: str
     village: str | None
     township: str | None
     public_name_consent: bool
-    phone: str | None = None
+    phone: str | None
+    plots: list[Plot]
+    public_plots_consent: bool
 
 
 class LocationCreate(BaseModel):
@@ -118,7 +160,11 @@ class LocationCreate(BaseModel):
     address: Text | None = Field(
         default=None, max_length=300, description="postal address, for FSMA 204 records"
     )
-    phone: Text | None = Field(default=None, max_length=40)
+    phone: str | None = Field(
+        default=None,
+        pattern=PHONE_PATTERN,
+        description="the site's number; the centre's is printed on its 承诺达标合格证",
+    )
     admin_area: Text | None = Field(
         default=None,
         max_length=200,

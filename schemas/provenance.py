@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.certificates import PublicCertificate
+
 # "not_cooled": the product has a storage profile but was never stored or carried yet, so
 # there is nothing to judge (and nothing to call 符合要求).
 ColdChainVerdict = Literal["held", "excursions", "gaps", "no_data", "no_profile", "not_cooled"]
@@ -25,6 +27,9 @@ class Origin(BaseModel):
     producer_kind: str
     producer_name: str | None = Field(
         description="a cooperative's or enterprise's name; a farmer's only with their consent"
+    )
+    plot_name: str | None = Field(
+        default=None, description="the plot it was harvested on, with the producer's consent"
     )
 
 
@@ -143,4 +148,7 @@ class ProvenanceSummary(BaseModel):
     tests: list[TestResult]
     cold_chain: ColdChain | None = Field(
         description="None until the cold-chain record has been evaluated"
+    )
+    certificate: PublicCertificate | None = Field(
+        default=None, description="the 承诺达标合格证 the centre issued at packing"
     )

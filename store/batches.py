@@ -13,6 +13,7 @@ from schemas.codes import normalize_lot_code
 from store import audit
 from store.db import rows
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError
+from store.trips import delivered_harvest_lots
 
 # Makes a new lot code for a product received on a date; the API passes the label package's.
 LotCodeFactory = Callable[[str, datetime], str]
@@ -161,6 +162,7 @@ def receive_batch(
                     (lot.producer, lot.village, lot.harvest_date, lot.quantity, lot.unit),
                 )[0]["id"]
             )
+        harvest_ids += delivered_harvest_lots(conn, batch.product, batch.deliveries)
         conn.cursor().executemany(
             "INSERT INTO batch_harvest_lots (batch_id, harvest_lot_id) VALUES (%s, %s)",
             [(batch_id, harvest_id) for harvest_id in harvest_ids],

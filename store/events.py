@@ -9,6 +9,7 @@ from schemas.batches import EventCreate, EventPublic
 from schemas.district_time import DISTRICT_TIME_ZONE
 from store import audit
 from store.batches import batch_row, insert_event, require_location
+from store.certificates import issue_at_packing
 from store.db import rows
 from store.errors import InvalidReferenceError
 from store.packs import make_packs
@@ -40,6 +41,8 @@ def record_event(
             _mark_packed(conn, batch["id"], event.time)
             if event.data.get("packs"):
                 make_packs(conn, batch, inserted["id"], int(event.data["packs"]))
+            # Packing mixes or repacks for sale: covered produce gets the centre's 合格证.
+            issue_at_packing(conn, batch["id"], event.time, location, user_id)
         audit.record(
             conn, user_id, "record_event", f"batch {batch['lot_code']}",
             {"event_id": str(inserted["event_id"]), **event.model_dump(mode="json")},

@@ -50,6 +50,8 @@ KDE_COLUMNS = (
     "Input Quantities",
     "Harvest Date",
     "Harvest Location Description",
+    "Commodity Variety",
+    "Field or Growing Area",
     "Harvester",
     "Cooling Location Description",
     "Cooling Date",
@@ -100,11 +102,15 @@ WITH RECURSIVE lineage (batch_id, ancestor_id) AS (
 SELECT l.batch_id, l.ancestor_id = l.batch_id AS own, h.id, h.harvest_date,
        h.quantity::float8 AS quantity, h.unit, h.village, pr.name AS producer_name,
        pr.kind AS producer_kind, pr.phone AS producer_phone,
-       coalesce(pr.village, h.village) AS farm_village
+       coalesce(pr.village, h.village) AS farm_village,
+       h.code AS receipt_number, d.variety, plot.name AS plot_name, plot.code AS plot_code
 FROM lineage l
 JOIN batch_harvest_lots bh ON bh.batch_id = l.ancestor_id
 JOIN harvest_lots h ON h.id = bh.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer
+-- A lot delivered at a village point names its variety and the plot it grew on.
+LEFT JOIN farm_deliveries d ON d.harvest_lot_id = h.id
+LEFT JOIN producer_plots plot ON plot.producer = d.farmer AND plot.code = d.plot
 ORDER BY l.batch_id, h.harvest_date, h.id
 """
 _INPUTS = """
@@ -141,6 +147,20 @@ def _local(time: datetime) -> tuple[date, str]:
 
 def _amount(quantity: float | None, unit: str) -> str:
     return f"{quantity:g} {unit}" if quantity is not None else unit
+
+
+def _plot(harvest: dict[str, Any]) -> str | None:
+    """FSMA 204's field or growing area: the farmer's plot, where the delivery named one."""
+    return f"{harvest['plot_name']} ({harvest['plot_code']})" if harvest["plot_name"] else None
+
+
+def _harvest_record(harvest: dict[str, Any]) -> dict[str, str]:
+    """The village point's receipt where the lot was delivered there, else the centre's line."""
+    if harvest["receipt_number"]:
+        return {"Reference Document Type": "village delivery receipt",
+                "Reference Document Number": harvest["receipt_number"]}  # fmt: skip
+    return {"Reference Document Type": "harvest record",
+            "Reference Document Number": f"HL-{harvest['id']}"}  # fmt: skip
 
 
 def _one_or_all(values: list[Any]) -> Any:
@@ -199,9 +219,10 @@ class _Sheet:
                     "Location Identifier": self.places.identifier(harvest["farm_village"]),
                     "Immediate Subsequent Recipient": self.places.describe(harvest["village"]),
                     "Harvest Date": harvest["harvest_date"],
+                    "Commodity Variety": harvest["variety"],
+                    "Field or Growing Area": _plot(harvest),
                     "Harvester": self.harvester(harvest),
-                    "Reference Document Type": "harvest record",
-                    "Reference Document Number": f"HL-{harvest['id']}",
+                    **_harvest_record(harvest),
                 }
             )
             for harvest in self.harvests.get(batch_id, [])

@@ -25,3 +25,8 @@ def upsert_location(
         " admin_area_en = excluded.admin_area_en",
         (code, name, name_en, kind, township, parent, gln, area_zh, area_en),
     )
+
+
+def set_contact_phone(conn: psycopg.Connection, code: str, phone: str | None) -> None:
+    """The site's number (the centre's is printed on the certificates it issues)."""
+    conn.execute("UPDATE locations SET phone = %s WHERE code = %s", (phone, code))

@@ -1,5 +1,6 @@
 """Products, producers and locations: create (codes are stable, never reused) and read."""
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -8,6 +9,7 @@ from schemas.master_data import (
     LocationCreate,
     LocationPublic,
     PackSize,
+    Plot,
     ProducerCreate,
     ProducerPublic,
     ProductCreate,
@@ -21,12 +23,15 @@ from store.references import missing_reference
 
 _PRODUCT_COLUMNS = (
     "code, name_zh, name_en, category, gtin, grade_standard, temp_min, temp_max, humidity_max,"
-    " max_excursion_minutes, max_gap_minutes, shelf_life_days, pack_quantity, pack_unit"
+    " max_excursion_minutes, max_gap_minutes, shelf_life_days, pack_quantity, pack_unit,"
+    " certificate_category"
 )
 _PRODUCT_SELECT = _PRODUCT_COLUMNS.replace(
     "pack_quantity", "pack_quantity::float8 AS pack_quantity"
 )
-_PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent, phone"
+_PRODUCER_COLUMNS = (
+    "code, name, kind, village, township, public_name_consent, phone, public_plots_consent"
+)
 _LOCATION_COLUMNS = (
     "code, name, name_en, kind, gln, township, parent, address, phone, admin_area, admin_area_en"
 )
@@ -47,10 +52,12 @@ def _insert(
     what: str,
     user_id: int | None,
     details: dict[str, Any],
+    then: Callable[[], None] = lambda: None,
 ) -> None:
     try:
         with conn.transaction():
             conn.execute(sql, params)
+            then()
             audit.record(conn, user_id, "create", what, details)
     except psycopg.errors.UniqueViolation as error:
         column = error.diag.constraint_name or ""
@@ -69,12 +76,13 @@ def create_product(
     _insert(
         conn,
         f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             product.code, product.name_zh, product.name_en, product.category, product.gtin,
             product.grade_standard, profile.temp_min, profile.temp_max, profile.humidity_max,
             profile.max_excursion_minutes, profile.max_gap_minutes, product.shelf_life_days,
             pack.quantity if pack else None, pack.unit if pack else None,
+            product.certificate_category,
         ),
         f"product {product.code}",
         user_id,
@@ -105,30 +113,54 @@ def list_products(conn: psycopg.Connection) -> list[ProductPublic]:
 def create_producer(
     conn: psycopg.Connection, producer: ProducerCreate, user_id: int | None
 ) -> ProducerPublic:
+    def add_plots() -> None:
+        conn.cursor().executemany(
+            "INSERT INTO producer_plots (producer, code, name, area_mu) VALUES (%s, %s, %s, %s)",
+            [(producer.code, plot.code, plot.name, plot.area_mu) for plot in producer.plots],
+        )
+
     _insert(
         conn,
-        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         (
             producer.code, producer.name, producer.kind, producer.village, producer.township,
-            producer.public_name_consent, producer.phone,
+            producer.public_name_consent, producer.phone, producer.public_plots_consent,
         ),
         f"producer {producer.code}",
         user_id,
-        producer.model_dump(mode="json"),
+        # The audit trail names who registered the farmer, not their phone number.
+        producer.model_dump(mode="json", exclude={"phone"}),
+        add_plots,
     )  # fmt: skip
     return get_producer(conn, producer.code)
 
 
+def _producers(conn: psycopg.Connection, where: str, params: tuple[Any, ...]) -> list[Any]:
+    found = rows(
+        conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE {where} ORDER BY code", params
+    )
+    plots: dict[str, list[Plot]] = {}
+    for row in rows(
+        conn,
+        "SELECT producer, code, name, area_mu::float8 AS area_mu FROM producer_plots"
+        " WHERE producer = ANY(%s) ORDER BY producer, code",
+        ([row["code"] for row in found],),
+    ):
+        plots.setdefault(row.pop("producer"), []).append(Plot(**row))
+    return [ProducerPublic(**row, plots=plots.get(row["code"], [])) for row in found]
+
+
 def get_producer(conn: psycopg.Connection, code: str) -> ProducerPublic:
-    found = rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers WHERE code = %s", (code,))
+    found = _producers(conn, "code = %s", (code,))
     if not found:
         raise NotFoundError(f"no producer {code!r}", f"找不到生产者 {code}")
-    return ProducerPublic(**found[0])
+    producer: ProducerPublic = found[0]
+    return producer
 
 
-def list_producers(conn: psycopg.Connection) -> list[ProducerPublic]:
-    found = rows(conn, f"SELECT {_PRODUCER_COLUMNS} FROM producers ORDER BY code")
-    return [ProducerPublic(**row) for row in found]
+def list_producers(conn: psycopg.Connection, village: str | None = None) -> list[ProducerPublic]:
+    """Every producer, or those of one village point."""
+    return _producers(conn, "%s::text IS NULL OR village = %s", (village, village))
 
 
 def create_location(

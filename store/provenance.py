@@ -11,6 +11,7 @@ import psycopg
 
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
+from store.certificates import public_certificate
 from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
@@ -27,7 +28,11 @@ _ORIGINS = """
 SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
        coalesce(v.township, pr.township) AS township, v.admin_area, v.admin_area_en,
        h.harvest_date, pr.kind AS producer_kind,
-       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name
+       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name,
+       CASE WHEN pr.public_plots_consent THEN
+         (SELECT plot.name FROM farm_deliveries d JOIN producer_plots plot
+            ON plot.producer = d.farmer AND plot.code = d.plot WHERE d.harvest_lot_id = h.id)
+       END AS plot_name
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer
@@ -63,6 +68,7 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
         steps=steps,
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
+        certificate=public_certificate(conn, batch_id),
     )
 
 

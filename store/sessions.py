@@ -31,7 +31,7 @@ def session_user(conn: psycopg.Connection, session_id: str, max_age_s: int) -> U
     row = (
         conn.cursor(row_factory=dict_row)
         .execute(
-            "SELECT u.id, u.username, u.role FROM console_sessions s"
+            "SELECT u.id, u.username, u.role, u.location FROM console_sessions s"
             " JOIN users u ON u.id = s.user_id"
             " WHERE s.id_hash = %s AND s.ended_at IS NULL AND u.disabled_at IS NULL"
             "   AND s.started_at > now() - make_interval(secs => %s)",

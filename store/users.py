@@ -11,7 +11,9 @@ from psycopg.rows import dict_row
 
 from store.errors import DuplicateUserError, InvalidUserError
 
-ROLES = ("staff", "inspector", "admin")
+ROLES = ("staff", "inspector", "admin", "village")
+# Where a village agent may be tied: the service point or station it records for.
+AGENT_LOCATION_KINDS = ("village_point", "township_station")
 # 32 random bytes: a bearer token nobody guesses, short enough to paste.
 TOKEN_BYTES = 32
 PASSWORD_BYTES = 12
@@ -24,6 +26,8 @@ class User:
     id: int
     username: str
     role: str
+    # The service point a village agent records for; None for every other role.
+    location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _check_agent_location(conn: psycopg.Connection, role: str, location: str | None) -> None:
+    if role != "village":
+        if location is not None:
+            raise InvalidUserError("only a village agent is tied to a location")
+        return
+    if location is None:
+        raise InvalidUserError("a village agent needs --location, its service point's code")
+    row = conn.execute("SELECT kind FROM locations WHERE code = %s", (location,)).fetchone()
+    if row is None:
+        raise InvalidUserError(f"unknown location {location!r}")
+    if row[0] not in AGENT_LOCATION_KINDS:
+        raise InvalidUserError(
+            f"location {location!r} is a {row[0]}, not a village point or township station"
+        )
+
+
 def create_user(
-    conn: psycopg.Connection, username: str, role: str, password: str | None = None
+    conn: psycopg.Connection,
+    username: str,
+    role: str,
+    password: str | None = None,
+    location: str | None = None,
 ) -> NewUserSecrets:
     if role not in ROLES:
         raise InvalidUserError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+    _check_agent_location(conn, role, location)
     password = password or secrets.token_urlsafe(PASSWORD_BYTES)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     try:
@@ -55,9 +80,9 @@ def create_user(
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
-                    "INSERT INTO users (username, role, password_hash, token_hash)"
-                    " VALUES (%s, %s, %s, %s) RETURNING id, username, role",
-                    (username, role, _hasher.hash(password), token_hash(token)),
+                    "INSERT INTO users (username, role, password_hash, token_hash, location)"
+                    " VALUES (%s, %s, %s, %s, %s) RETURNING id, username, role, location",
+                    (username, role, _hasher.hash(password), token_hash(token), location),
                 )
                 .fetchone()
             )
@@ -71,7 +96,8 @@ def _one_user(conn: psycopg.Connection, where: str, value: object) -> User | Non
     row = (
         conn.cursor(row_factory=dict_row)
         .execute(
-            f"SELECT id, username, role FROM users WHERE {where} = %s AND disabled_at IS NULL",
+            f"SELECT id, username, role, location FROM users"
+            f" WHERE {where} = %s AND disabled_at IS NULL",
             (value,),
         )
         .fetchone()
@@ -88,7 +114,7 @@ def authenticate(conn: psycopg.Connection, username: str, password: str) -> User
     row = (
         conn.cursor(row_factory=dict_row)
         .execute(
-            "SELECT id, username, role, password_hash FROM users"
+            "SELECT id, username, role, location, password_hash FROM users"
             " WHERE username = %s AND disabled_at IS NULL",
             (username,),
         )
@@ -102,4 +128,4 @@ def authenticate(conn: psycopg.Connection, username: str, password: str) -> User
         _hasher.verify(row["password_hash"], password)
     except (VerificationError, InvalidHashError):
         return None
-    return User(row["id"], row["username"], row["role"])
+    return User(row["id"], row["username"], row["role"], row["location"])

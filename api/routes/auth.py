@@ -17,7 +17,12 @@ from store.users import authenticate
 router = APIRouter(tags=["consoles"], include_in_schema=False)
 
 # Where each role lands after signing in when no page asked for it.
-HOME_BY_ROLE = {"staff": "/staff", "admin": "/staff", "inspector": "/inspect"}
+HOME_BY_ROLE = {
+    "staff": "/staff",
+    "admin": "/staff",
+    "inspector": "/inspect",
+    "village": "/village",
+}
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -43,7 +43,7 @@ from schemas.batches import BatchCreate, BatchDetail, EventCreate, MoveCreate, S
 from schemas.cbv import EVENT_MEANINGS, RECORDED_TYPES
 from schemas.district_time import DISTRICT_TIME
 from schemas.recalls import RecallCreate
-from store import audit, batches, custody, events, genealogy, master_data
+from store import audit, batches, custody, events, farm_deliveries, genealogy, master_data
 from store.alarms import list_alarms
 from store.batch_detail import batch_detail
 from store.console_overview import location_names, stored_verdicts
@@ -101,6 +101,7 @@ def _choices(conn: Any) -> dict[str, Any]:
         "sites": [place for place in locations if place.kind != "village_point"],
         "now_local": _now_local(),
         "places": location_names(conn),
+        "deliveries": farm_deliveries.list_deliveries(conn, waiting=True, limit=200),
     }
 
 
@@ -145,7 +146,7 @@ def receive_page(request: Request, conn: Connection, user: StaffUser) -> HTMLRes
 def _harvest_lots(form: dict[str, str]) -> list[dict[str, str]]:
     lots = []
     for index in ("1", "2"):
-        if index == "2" and not form.get(f"producer_{index}"):
+        if not form.get(f"producer_{index}"):
             continue
         lots.append(
             {
@@ -166,6 +167,10 @@ def receive(request: Request, conn: Connection, user: StaffUser, form: Form) -> 
             {
                 "product": form.get("product", ""),
                 "harvest_lots": _harvest_lots(form),
+                # Checked village deliveries: their harvest lots, as recorded at the point.
+                "deliveries": [
+                    key.removeprefix("delivery_") for key in form if key.startswith("delivery_")
+                ],
                 "quantity": form.get("quantity", ""),
                 "unit": form.get("unit", ""),
                 "location": form.get("location", ""),

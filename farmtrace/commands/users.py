@@ -25,16 +25,18 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--location", help="a village agent's service point (location code)")
 @database_option
-def add_command(name: str, role: str, database_url: str | None) -> None:
+def add_command(name: str, role: str, location: str | None, database_url: str | None) -> None:
     """Create a user; its password and API token are printed once (only hashes are kept)."""
     settings = load_settings(database_url=database_url)
     with connect(settings.database_url) as conn:
         try:
-            created = create_user(conn, name, role)
+            created = create_user(conn, name, role, location=location)
         except UserError as error:
             raise click.ClickException(str(error)) from error
-    click.echo(f"user: {created.user.username} ({created.user.role})")
+    where = f" at {created.user.location}" if created.user.location else ""
+    click.echo(f"user: {created.user.username} ({created.user.role}{where})")
     click.echo(f"password: {created.password}")
     click.echo(f"token: {created.token}")
 

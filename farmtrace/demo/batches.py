@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 
 import psycopg
 
+from farmtrace.demo.deliveries import deliver
 from schemas.batches import (
     BatchCreate,
     EventCreate,
-    HarvestLotCreate,
     MergeCreate,
     MoveCreate,
     SplitChild,
@@ -57,22 +57,23 @@ class _Story:
         time: datetime,
         grade: str | None = None,
     ) -> str:
-        """Receive at the receiving bay; harvests are (producer, village, day, kg)."""
+        """Receive at the receiving bay what village points delivered; harvests are
+        (producer, village, day, kg), each recorded as a delivery at its village point."""
+        deliveries = deliver(
+            self.conn,
+            product,
+            [(producer, village, self.day(day), kg) for producer, village, day, kg in harvests],
+            time,
+        )
         batch = BatchCreate(
             product=product,
-            harvest_lots=[
-                HarvestLotCreate(
-                    producer=producer, village=village, harvest_date=self.day(day),
-                    quantity=kg, unit="kg",
-                )
-                for producer, village, day, kg in harvests
-            ],
+            deliveries=deliveries,
             quantity=sum(kg for *_, kg in harvests),
             unit="kg",
             location="PC-RECEIVING",
             received_at=time,
             grade=grade,
-        )  # fmt: skip
+        )
         return receive_batch(self.conn, batch, None, self.make_lot_code).lot_code
 
     def move(self, lot: str, location: str, time: datetime) -> None:

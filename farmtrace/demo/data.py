@@ -278,3 +278,47 @@ PRODUCERS = [
     DemoProducer("F-LI-DEMING", "李德明", "farmer", "VP-YONGSHENG-GAOSHAN", False),
     DemoProducer("F-ZHANG-XIULAN", "张秀兰", "farmer", "VP-JINHE-CHAYUAN", True),
 ]  # fmt: skip
+
+
+# The source end: what the village points record. Every phone number, plot, variety and
+# certificate number below is invented.
+
+# Article 3 of the 2025 rules covers fresh tea leaves (the tea arrives from the village as
+# 茶鲜叶) and vegetables; the dried, cured and medicinal products here are outside it.
+CERTIFICATE_CATEGORIES = {"TEA-EMEI-GREEN": "fresh_tea", "VEG-HIGHLAND": "vegetable"}
+CENTRE_CONTACT_PHONE = "0833-2726000"
+FARMER_PHONES = {
+    "F-WANG-GUIYING": "138 8130 0101",
+    "F-ABU-RE": "139 0833 0202",
+    "F-SHAMA-AGUO": "137 7810 0303",
+    "F-LI-DEMING": "135 5130 0404",
+    "F-ZHANG-XIULAN": "136 0833 0505",
+    "COOP-XINMIN-TIANMA": "0833-2721101",
+    "COOP-PUTI-TEA": "0833-2722202",
+}
+# producer → [(plot code, name, area in 亩)]; a delivery names the producer's first plot.
+FARMER_PLOTS = {
+    "F-WANG-GUIYING": [("SHANGPO", "上坡林下天麻地", 1.5)],
+    "F-ABU-RE": [("HETAO-WAN", "核桃湾", 6.0)],
+    "F-SHAMA-AGUO": [("CHAPING", "茶坪", 2.0)],
+    "F-LI-DEMING": [("GAOSHAN-CAIDI", "高山菜地", 3.0)],
+    "F-ZHANG-XIULAN": [("CHAYUAN-YI", "茶园一号地", 2.5)],
+    "COOP-XINMIN-TIANMA": [("JIDI-A", "新民天麻基地 A 区", 80.0)],
+    "COOP-PUTI-TEA": [("PUTI-CHAYUAN", "蒲梯生态茶园", 120.0)],
+    "COOP-JIXING-WALNUT": [("TAIPING-SHAN", "太平山核桃林", 300.0)],
+}
+VARIETIES = {
+    "TIANMA-FRESH": "乌天麻",
+    "TEA-EMEI-GREEN": "福鼎大白",
+    "WALNUT": "清香",
+    "VEG-HIGHLAND": "京丰一号",
+    "LAROU-YONGSHENG": "本地黑猪",
+}
+# The 合格证 producers handed over with their deliveries: producer → (number, basis).
+# Producers not listed gave none (which the centre flags where the product needs one).
+RECEIVED_CERTIFICATES = {
+    "COOP-XINMIN-TIANMA": ("XM-HGZ-2026-0318", "quality_control"),
+    "COOP-PUTI-TEA": ("PT-HGZ-2026-0042", "self_tested"),
+    "F-WANG-GUIYING": ("WGY-2026-007", "quality_control"),
+    "COOP-JIXING-WALNUT": ("JX-HGZ-2026-0110", "commissioned_test"),
+}

@@ -8,10 +8,10 @@ import psycopg
 from farmtrace.demo import data as demo_data
 from farmtrace.demo.batches import seed_demo_batches
 from labels.lot_codes import lot_code_for
-from schemas.master_data import PackSize, ProducerCreate, ProductCreate, StorageProfile
+from schemas.master_data import PackSize, Plot, ProducerCreate, ProductCreate, StorageProfile
 from store.batches import has_batches
 from store.devices import add_device, registered_device_ids
-from store.locations import upsert_location
+from store.locations import set_contact_phone, upsert_location
 from store.master_data import create_producer, create_product, list_producers, list_products
 
 # Demo devices are installed from the start of the demo season so replayed history fits.
@@ -44,6 +44,7 @@ def seed_demo(conn: psycopg.Connection, batches: bool, anchor: datetime | None) 
                 location.gln,
                 admin_area=location.admin_area,
             )
+        set_contact_phone(conn, demo_data.CENTRE, demo_data.CENTRE_CONTACT_PHONE)
     known = registered_device_ids(conn)
     for device in demo_data.DEVICES:
         if device.device_id in known:
@@ -92,6 +93,9 @@ def _seed_products_and_producers(conn: psycopg.Connection) -> tuple[int, int]:
                 pack_size=PackSize(quantity=item.pack_size[0], unit=item.pack_size[1])
                 if item.pack_size
                 else None,
+                certificate_category=demo_data.CERTIFICATE_CATEGORIES.get(  # type: ignore[arg-type]
+                    item.code, "none"
+                ),
             ),
             None,
         )
@@ -106,6 +110,11 @@ def _seed_products_and_producers(conn: psycopg.Connection) -> tuple[int, int]:
                 village=producer.village,
                 township=townships.get(producer.village),
                 public_name_consent=producer.public_name_consent,
+                phone=demo_data.FARMER_PHONES.get(producer.code),
+                plots=[
+                    Plot(code=code, name=name, area_mu=area)
+                    for code, name, area in demo_data.FARMER_PLOTS.get(producer.code, [])
+                ],
             ),
             None,
         )

@@ -51,3 +51,29 @@ def test_seed_demo_adds_products_producers_and_batches_once(clean_database: str)
     assert testing.corrections[0].data["moisture_percent"] == 8.0
     assert walnuts.location == "WH-DISTRICT"
     assert packs == (40 + 120 + 60, 3), "tea, walnuts and cured pork are packed into coded packs"
+
+
+def test_every_demo_batchs_origin_comes_from_village_deliveries(clean_database: str) -> None:
+    _seed(clean_database)
+    with psycopg.connect(clean_database) as conn:
+        typed = conn.execute(
+            "SELECT count(*) FROM harvest_lots h"
+            " WHERE NOT EXISTS (SELECT 1 FROM farm_deliveries d WHERE d.harvest_lot_id = h.id)"
+        ).fetchone()
+        carried = conn.execute(
+            "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM trip_deliveries t"
+            " WHERE t.delivery_id = d.id)), count(*), count(d.certificate_number)"
+            " FROM farm_deliveries d"
+        ).fetchone()
+        issued = conn.execute(
+            "SELECT p.code, c.basis, c.issuer_contact FROM issued_certificates c"
+            " JOIN batches b ON b.id = c.batch_id JOIN products p ON p.code = b.product"
+        ).fetchall()
+        agents_farmers = conn.execute(
+            "SELECT count(*) FROM producers WHERE kind = 'farmer' AND phone IS NOT NULL"
+        ).fetchone()
+    assert typed == (0,), "no demo harvest lot is typed at the centre"
+    assert carried is not None and carried[0] == carried[1] > 0, "every delivery rode a trip"
+    assert 0 < carried[2] < carried[1], "some farmers gave a certificate, some did not"
+    assert issued == [("TEA-EMEI-GREEN", "commissioned_test", "0833-2726000")]
+    assert agents_farmers is not None and agents_farmers[0] > 0

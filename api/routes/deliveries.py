@@ -1,0 +1,114 @@
+"""Farmers' deliveries at village points: recorded by the point's agent, read by the centre.
+
+An agent records only for its own point and reads only its own point's deliveries; staff
+name the point. A resend under the same id answers 200 with what the first send stored.
+"""
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.deps import Connection, DeliveryReader, ReaderUser, RecorderUser
+from api.errors import ERROR_RESPONSES, Forbidden, Invalid, NotFound
+from labels.harvest_lot_codes import harvest_lot_code
+from schemas.deliveries import DeliveryCreate, DeliveryPublic
+from store import farm_deliveries, media
+from store.users import User
+
+router = APIRouter(prefix="/api/v1", tags=["village points"], responses=ERROR_RESPONSES)
+
+
+def _point_for(user: User, asked: str | None) -> str:
+    """The point a write or a read is for: an agent's own, or the one staff name."""
+    if user.role == "village":
+        if asked is not None and asked != user.location:
+            raise Forbidden("a village agent records and reads only its own point's deliveries")
+        assert user.location is not None  # the database requires it for the role
+        return user.location
+    if asked is None:
+        raise Invalid("body.village_point: staff name the village point of the delivery")
+    return asked
+
+
+def _readable(user: User, delivery: DeliveryPublic) -> DeliveryPublic:
+    if user.role == "village" and delivery.village_point != user.location:
+        raise NotFound(f"no delivery {delivery.id}")
+    return delivery
+
+
+@router.post(
+    "/deliveries",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "a resend: nothing new was stored", "model": DeliveryPublic}},
+)
+def record_delivery(
+    body: DeliveryCreate, conn: Connection, user: RecorderUser, response: Response
+) -> DeliveryPublic:
+    """Record a farmer's delivery; its id, made on the phone, makes a resend store nothing."""
+    point = _point_for(user, body.village_point)
+    delivery, stored = farm_deliveries.record_delivery(
+        conn, body, point, harvest_lot_code(body.id), user.id
+    )
+    if not stored:
+        response.status_code = status.HTTP_200_OK
+    return delivery
+
+
+@router.get("/deliveries")
+def list_deliveries(
+    conn: Connection,
+    user: DeliveryReader,
+    day: Annotated[date | None, Query(description="a district calendar day")] = None,
+    village_point: str | None = None,
+    waiting: Annotated[bool, Query(description="only those not yet in a batch")] = False,
+) -> list[DeliveryPublic]:
+    """Deliveries, newest first: an agent sees its own point's, staff and inspectors any."""
+    point = _point_for(user, village_point) if user.role == "village" else village_point
+    return farm_deliveries.list_deliveries(conn, point, day, waiting)
+
+
+@router.get("/deliveries/{delivery_id}")
+def get_delivery(delivery_id: UUID, conn: Connection, user: DeliveryReader) -> DeliveryPublic:
+    """One delivery: the farmer's receipt, with the harvest lot's code."""
+    return _readable(user, farm_deliveries.get_delivery(conn, delivery_id))
+
+
+@router.put(
+    "/deliveries/{delivery_id}/photo",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                        for kind in ("image/jpeg", "image/png", "image/webp")},
+        }
+    },
+)  # fmt: skip
+async def put_certificate_photo(
+    delivery_id: UUID, request: Request, conn: Connection, user: RecorderUser
+) -> DeliveryPublic:
+    """The photo of the farmer's 合格证, as the image's bytes; checked by its content."""
+    _readable(user, farm_deliveries.get_delivery(conn, delivery_id))
+    photo = media.clean_photo(await request.body())
+    with conn.transaction():
+        media.store_photo(conn, photo)
+    farm_deliveries.attach_photo(conn, delivery_id, photo.sha256)
+    return farm_deliveries.get_delivery(conn, delivery_id)
+
+
+@router.get(
+    "/media/{sha256}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+)
+def get_media(sha256: str, conn: Connection, user: ReaderUser) -> Response:
+    """A stored photo by its content hash (staff and inspectors)."""
+    found = media.load_photo(conn, sha256.lower()) if len(sha256) == 64 else None
+    if found is None:
+        raise NotFound(f"no media {sha256!r}")
+    content_type, data = found
+    # Content-addressed: the bytes under a hash never change.
+    return Response(
+        data, media_type=content_type, headers={"Cache-Control": "private, max-age=31536000"}
+    )

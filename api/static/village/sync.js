@@ -1,0 +1,119 @@
+// Sends what waits, oldest first, one at a time. A lost answer is harmless: the entry's id,
+// made on the phone, makes the server store a resend as nothing new.
+import { allEntries, putEntry } from "./entries.js";
+
+class SignInNeeded extends Error {}
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]').content;
+}
+
+async function send(method, url, body, contentType) {
+  const response = await fetch(url, {
+    method,
+    body,
+    credentials: "same-origin",
+    headers: { "Content-Type": contentType, "X-CSRF-Token": csrfToken() },
+  });
+  if (response.status === 401) throw new SignInNeeded();
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch {
+    answer = null;
+  }
+  return { status: response.status, answer };
+}
+
+function refusal(answer) {
+  return (answer && answer.error && answer.error.message) || "refused";
+}
+
+async function sendEntry(entry) {
+  if (entry.state === "waiting") {
+    const { status, answer } = await send(
+      "POST", "/api/v1/deliveries", JSON.stringify(entry.body), "application/json",
+    );
+    if (status === 200 || status === 201) {
+      entry.stored = answer;
+      entry.state = entry.photo ? "photo" : "sent";
+    } else if (status >= 400 && status < 500) {
+      entry.state = "refused";
+      entry.problem = refusal(answer);
+    } else {
+      return false;
+    }
+    await putEntry(entry);
+  }
+  if (entry.state === "photo") {
+    const { status, answer } = await send(
+      "PUT", `/api/v1/deliveries/${entry.id}/photo`, entry.photo, "image/jpeg",
+    );
+    if (status === 200) {
+      entry.state = "sent";
+      entry.stored = answer;
+    } else if (status >= 400 && status < 500) {
+      entry.state = "refused";
+      entry.problem = refusal(answer);
+    } else {
+      return false;
+    }
+    await putEntry(entry);
+  }
+  return true;
+}
+
+// The day's deliveries the server holds for this point (those of the agent's other phones
+// too), kept on this phone as sent entries so the day's list and receipts work offline.
+export async function keepServerDay(day) {
+  const response = await fetch(`/api/v1/deliveries?day=${day}`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const known = new Set((await allEntries()).map((entry) => entry.id));
+  for (const stored of await response.json()) {
+    if (known.has(stored.id)) continue;
+    await putEntry({
+      id: stored.id,
+      code: stored.harvest_lot_code,
+      day,
+      state: "sent",
+      photo: null,
+      stored,
+      body: {
+        id: stored.id,
+        farmer: stored.farmer,
+        product: stored.product,
+        variety: stored.variety,
+        plot: stored.plot,
+        harvest_date: stored.harvest_date,
+        quantity: stored.quantity,
+        unit: stored.unit,
+        certificate: stored.certificate
+          ? { number: stored.certificate.number, basis: stored.certificate.basis }
+          : null,
+        recorded_at: stored.recorded_at,
+      },
+    });
+  }
+}
+
+let running = null;
+
+// Resolves to "done", "offline" (the network failed; try again later) or "sign-in".
+export function sendWaiting() {
+  if (!running) {
+    running = (async () => {
+      try {
+        for (const entry of (await allEntries()).reverse()) {
+          if (entry.state !== "waiting" && entry.state !== "photo") continue;
+          if (!(await sendEntry(entry))) return "offline";
+        }
+        return "done";
+      } catch (error) {
+        return error instanceof SignInNeeded ? "sign-in" : "offline";
+      } finally {
+        running = null;
+      }
+    })();
+  }
+  return running;
+}

@@ -1,0 +1,63 @@
+-- Village-point agents: users of role 'village', each tied to the service point (or township
+-- station) it records for.
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+    CHECK (role IN ('staff', 'inspector', 'admin', 'village'));
+ALTER TABLE users ADD COLUMN location text REFERENCES locations (code);
+ALTER TABLE users ADD CONSTRAINT users_village_has_a_point
+    CHECK (role <> 'village' OR location IS NOT NULL);
+
+-- Photos (a farmer's 合格证) stored once by the sha256 of their cleaned bytes.
+CREATE TABLE media (
+    sha256        text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    content_type  text NOT NULL,
+    width         integer NOT NULL,
+    height        integer NOT NULL,
+    bytes         bytea NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+-- A harvest lot made at a village point carries the code printed on the farmer's receipt.
+ALTER TABLE harvest_lots ADD COLUMN code text UNIQUE;
+
+-- A farmer's delivery at a village point. Its id is made on the phone, so a resend after a
+-- lost answer finds the row it made; body_sha256 tells a resend from a different delivery.
+CREATE TABLE farm_deliveries (
+    id                  uuid PRIMARY KEY,
+    body_sha256         text NOT NULL,
+    village_point       text NOT NULL REFERENCES locations (code),
+    farmer              text NOT NULL REFERENCES producers (code),
+    product             text NOT NULL REFERENCES products (code),
+    variety             text,
+    plot                text,
+    harvest_lot_id      bigint NOT NULL UNIQUE REFERENCES harvest_lots (id),
+    -- The farmer's own 承诺达标合格证, received with the produce (NULL number: none given).
+    certificate_number  text,
+    certificate_issuer  text,
+    certificate_basis   text CHECK (certificate_basis IN
+                            ('quality_control', 'self_tested', 'commissioned_test')),
+    certificate_photo   text REFERENCES media (sha256),
+    recorded_at         timestamptz NOT NULL,
+    recorded_by         bigint REFERENCES users (id),
+    stored_at           timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (farmer, plot) REFERENCES producer_plots (producer, code),
+    CHECK (certificate_number IS NOT NULL OR certificate_basis IS NULL)
+);
+CREATE INDEX farm_deliveries_point_time ON farm_deliveries (village_point, recorded_at);
+
+-- A trip carries deliveries gathered at a township station (or straight from a village
+-- point) to the centre, where staff receive them into batches.
+CREATE TABLE trips (
+    id           bigserial PRIMARY KEY,
+    code         text NOT NULL UNIQUE,
+    origin       text NOT NULL REFERENCES locations (code),
+    vehicle      text,
+    departed_at  timestamptz NOT NULL,
+    recorded_by  bigint REFERENCES users (id),
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE trip_deliveries (
+    trip_id      bigint NOT NULL REFERENCES trips (id),
+    delivery_id  uuid NOT NULL UNIQUE REFERENCES farm_deliveries (id),
+    PRIMARY KEY (trip_id, delivery_id)
+);

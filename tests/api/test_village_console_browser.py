@@ -1,0 +1,197 @@
+"""The village console in headless Chromium on a 360 px phone, with the network cut.
+
+The page is opened once online, reloaded offline (the service worker serves it), entries
+are made offline and kept in IndexedDB, and once the network is back each is stored
+exactly once, even when the answer to a send is lost on the way back.
+"""
+
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+
+from schemas.district_time import DISTRICT_TIME
+from store.users import NewUserSecrets, create_user
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+# Long enough for a send round on a loaded CI machine.
+SYNC_TIMEOUT_S = 20.0
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def agent(clean_database: str) -> NewUserSecrets:
+    with psycopg.connect(clean_database) as conn:
+        conn.execute(
+            "INSERT INTO locations (code, name, kind) VALUES ('VP-PUTI', '蒲梯村服务点',"
+            " 'village_point'), ('VP-XINMIN', '新民村服务点', 'village_point')"
+        )
+        conn.execute(
+            "INSERT INTO producers (code, name, village, phone) VALUES"
+            " ('P-SHAMA', '沙马拉格', 'VP-PUTI', '13881301234'),"
+            " ('P-ABU', '阿布惹', 'VP-PUTI', NULL), ('P-ELSE', '王某', 'VP-XINMIN', NULL)"
+        )
+        conn.execute(
+            "INSERT INTO producer_plots (producer, code, name)"
+            " VALUES ('P-SHAMA', 'QIAOPO', '桥坡地')"
+        )
+        conn.execute(
+            "INSERT INTO products (code, name_zh, name_en, category, certificate_category) VALUES"
+            " ('CABBAGE', '高山甘蓝', 'Highland cabbage', 'vegetable', 'vegetable')"
+        )
+        return create_user(conn, "puti", "village", location="VP-PUTI")
+
+
+def _wait_until(page: Page, expression: str) -> None:
+    """Poll from here: the page's CSP forbids the eval behind ``wait_for_function``."""
+    deadline = time.monotonic() + SYNC_TIMEOUT_S
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true: {expression}")
+        time.sleep(0.1)
+
+
+def _stored(database_url: str) -> list[tuple[str, str, float, bool]]:
+    with psycopg.connect(database_url) as conn:
+        return [
+            (row[0], row[1], float(row[2]), row[3])
+            for row in conn.execute(
+                "SELECT h.code, d.farmer, h.quantity, d.certificate_photo IS NOT NULL"
+                " FROM farm_deliveries d JOIN harvest_lots h ON h.id = d.harvest_lot_id"
+                " ORDER BY h.quantity"
+            )
+        ]
+
+
+def _photo(folder: str) -> str:
+    path = f"{folder}/certificate.png"
+    Image.new("RGB", (1800, 1200), (240, 240, 230)).save(path)
+    return path
+
+
+def _record(
+    page: Page, farmer: str, quantity: str, certificate: str | None, photo: str | None
+) -> str:
+    page.select_option("select[name=farmer]", farmer)
+    page.select_option("select[name=product]", "CABBAGE")
+    page.fill("input[name=quantity]", quantity)
+    if certificate is None:
+        page.check("input[name=has_certificate][value=no]")
+    else:
+        page.fill("input[name=certificate_number]", certificate)
+        if photo:
+            page.set_input_files("input[name=photo]", photo)
+    page.click("#delivery-form button[type=submit]")
+    page.wait_for_selector("#receipt:not([hidden])")
+    return page.locator("#receipt-code").inner_text()
+
+
+def _lose_first_answer(context: BrowserContext) -> list[str]:
+    """The first send reaches the server, but its answer never reaches the phone."""
+    lost: list[str] = []
+
+    def handle(route: Route) -> None:
+        if route.request.method == "POST" and not lost:
+            route.fetch()
+            lost.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/deliveries", handle)
+    return lost
+
+
+def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
+    browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(live_server) else foreign.append(request.url)
+        ),
+    )
+    page.goto(f"{live_server}/village")
+    page.fill("input[name=username]", "puti")
+    page.fill("input[name=password]", agent.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/village")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "王某" not in page.locator("select[name=farmer]").inner_text()
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    page.reload()
+    assert "蒲梯村服务点" in page.locator("h1").inner_text()
+    assert "离线" in page.locator("#network").inner_text()
+    photo = _photo(str(tmp_path))
+    first = _record(page, "P-SHAMA", "42.5", "HGZ-0117", photo)
+    page.click("#receipt-close")
+    second = _record(page, "P-ABU", "18", None, None)
+    assert page.locator("#receipt").inner_text().count("未提供") == 1
+    assert page.locator("#waiting-count").inner_text() == "2"
+    assert page.locator("#queue li").count() == 2
+    page.reload()  # still offline: the queue survives a reload
+    assert page.locator("#waiting-count").inner_text() == "2"
+    assert _stored(clean_database) == []
+
+    lost = _lose_first_answer(context)
+    context.set_offline(False)
+    _wait_until(page, "document.getElementById('waiting-count').textContent === '0'")
+    assert lost, "the first answer was lost, so that entry was sent twice"
+    assert _stored(clean_database) == [
+        (second, "P-ABU", 18.0, False),
+        (first, "P-SHAMA", 42.5, True),
+    ]
+    # The agent's other phone recorded one more today: the list shows it beside these two.
+    now = datetime.now(DISTRICT_TIME)
+    other_phone = httpx.post(
+        f"{live_server}/api/v1/deliveries",
+        json={"id": str(uuid.uuid4()), "farmer": "P-ABU", "product": "CABBAGE",
+              "harvest_date": now.date().isoformat(), "quantity": 7, "unit": "kg",
+              "certificate": None, "recorded_at": now.isoformat()},
+        headers={"Authorization": f"Bearer {agent.token}"},
+    )  # fmt: skip
+    assert other_phone.status_code == 201, other_phone.text
+    page.reload()
+    _wait_until(page, "document.querySelectorAll('#today li').length === 3")
+    assert other_phone.json()["harvest_lot_code"] in page.locator("#today").inner_text()
+    assert len(_stored(clean_database)) == 3
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "nothing is wider than a 360 px phone"
+    assert foreign == [] and errors == []
+    context.close()
+
+
+def test_the_village_page_allows_only_its_own_scripts(live_server: str) -> None:
+    public = httpx.get(f"{live_server}/l/NOSUCHLOT0")
+    assert "script-src 'none'" in public.headers["content-security-policy"]
+    worker = httpx.get(f"{live_server}/village-sw.js")
+    policy = worker.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1]
