@@ -11,8 +11,8 @@ import psycopg
 
 from farmtrace.demo.batches import default_anchor
 from farmtrace.demo.data import DEVICES
-from farmtrace.demo.seed import seed_demo
 from farmtrace.demo.fleet import TRUCK_RUN_STARTS_AFTER
+from farmtrace.demo.seed import seed_demo
 from schemas.arrivals import Arrival
 from sensors.simulation.models import build_model
 from store.arrivals import record_arrivals, take_arrivals
