@@ -278,10 +278,11 @@ async def _resolve(request: Request, link: DigitalLink) -> Response:
         if _wants_html(request):
             return _friendly(request, 404, "not_found_title", "not_found_text", link.lot_code)
         raise NotFound(f"nothing is known here of {link.path()}")
-    if head is not None:
+    if head is not None and link.serial is None:
+        # A pack's scan is counted where its page tells the count (``pack_page``).
         language = choose_public_language(request)
         request.app.state.scan_log.add(
-            head.lot_code, link.serial, language, request.headers.get("user-agent")
+            head.lot_code, None, language, request.headers.get("user-agent")
         )
     if asked == "linkset":
         return _linkset(contexts)
@@ -340,10 +341,11 @@ async def pack_page(lot: LotSegment, serial: SerialSegment, request: Request) ->
         raise NotFound(f"no batch with lot code {lot!r}")
     headers = {"Vary": VARY, **CORS}
     language = choose_public_language(request)
+    state = request.app.state
+    state.scan_log.add(head.lot_code, serial, language, request.headers.get("user-agent"))
     pack_scan = None
     if representation == "page":
-        pack_scans = request.app.state.pack_scans
-        pack_scan = await run_in_threadpool(pack_scans.scanned, head.lot_code, serial)
+        pack_scan = await run_in_threadpool(state.pack_scans.scanned, head.lot_code, serial)
     return await _cached_representation(
         request, head, representation, language, headers, pack_scan
     )

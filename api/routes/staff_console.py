@@ -178,9 +178,11 @@ def receive(request: Request, conn: Connection, user: StaffUser, form: Form) -> 
                 "grade": form.get("grade") or None,
             }
         )
+        delivered = farm_deliveries.list_deliveries_by_id(conn, body.deliveries)
         balance = receiving_balance(
             float(body.quantity),
-            [float(lot.quantity) for lot in body.harvest_lots if lot.unit == body.unit],
+            [float(lot.quantity) for lot in body.harvest_lots if lot.unit == body.unit]
+            + [delivery.quantity for delivery in delivered if delivery.unit == body.unit],
         )
         accepted = form.get("accept_mismatch") == "yes"
         if balance.mismatch and not accepted:

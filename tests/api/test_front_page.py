@@ -5,6 +5,7 @@ import re
 import psycopg
 from fastapi.testclient import TestClient
 
+from api.public_texts import page_text
 from store.summaries import load_summary, summary_head
 from tests.api.builders import post, seed_master_data
 from tests.api.front_page_stories import batch_on_sale
@@ -19,8 +20,7 @@ def _verdict_words(db: psycopg.Connection, lot: str) -> str:
     _, summary = load_summary(db, head.batch_id)
     db.commit()
     assert summary.cold_chain is not None
-    return {"held": "全程温度符合要求", "excursions": "出现温度超标", "gaps": "温度记录有中断",
-            "no_data": "暂无温度记录"}[summary.cold_chain.verdict]  # fmt: skip
+    return page_text(f"verdict_{summary.cold_chain.verdict}", "zh")
 
 
 def test_front_page_lists_products_consenting_producers_and_batches_on_sale(

@@ -64,7 +64,7 @@ def test_front_page_fits_the_screen_and_its_search_finds_a_lot_without_script(
 
     page.fill("input[name=lot]", lot.lower())
     page.click("form[role=search] button[type=submit]")
-    page.wait_for_url(f"{live_server}/l/{lot}")
+    page.wait_for_url(f"{live_server}/batch/{lot}")
     assert lot in page.locator("main").inner_text()
 
     page.goto(f"{live_server}/?lang=en")

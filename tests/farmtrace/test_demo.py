@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.public_texts import page_text
 from farmtrace.demo.home import DemoHome
 from farmtrace.servers.network import free_port
 
@@ -29,9 +30,9 @@ GIVE_UP_AFTER_S = 120.0
 pytestmark = pytest.mark.slow
 
 
-def _fetch(url: str) -> tuple[int, str]:
+def _fetch(url: str, follow: bool = False) -> tuple[int, str]:
     headers = {"Accept-Language": "zh-CN", "Accept": "text/html"}
-    answer = httpx.get(url, headers=headers, timeout=10)
+    answer = httpx.get(url, headers=headers, timeout=10, follow_redirects=follow)
     return answer.status_code, answer.text
 
 
@@ -118,12 +119,16 @@ def test_demo_starts_serves_and_stops_cleanly(demo_home: Path, servers: list[str
         held = re.search(rf"冷链完好:\s*({re.escape(base)}/\S+)", output)
         failed = re.search(rf"冷机故障:\s*({re.escape(base)}/\S+)", output)
         assert held and failed, output
-        for page, verdict in ((held[1], "全程温度符合要求"), (failed[1], "出现温度超标")):
-            status, body = _fetch(page)
+        held_words = [page_text("verdict_held", "zh")]
+        failed_words = [page_text(key, "zh") for key in ("verdict_excursions",
+                                                         "verdict_excursions_ongoing")]
+        for page, verdicts in ((held[1], held_words), (failed[1], failed_words)):
+            assert _fetch(page)[0] == 307, page  # the Digital Link leads to the page
+            status, body = _fetch(page, follow=True)
             assert status == 200, page
             assert 'lang="zh-CN"' in body
             # Settled: the verdict printed is the one the page gives, and stays so.
-            assert verdict in body, page
+            assert any(verdict in body for verdict in verdicts), page
             assert "finding gap" not in body, page
         status, front = _fetch(f"{base}/")
         assert status == 200 and held[1].rsplit("/", 1)[1] in front

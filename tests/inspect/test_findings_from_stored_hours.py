@@ -65,6 +65,7 @@ def every_finding_from_raw(conn: psycopg.Connection, lot: str, now: datetime) ->
                         duration_s=run.duration.total_seconds(), peak=run.peak,
                         location=segment.location, device_id=segment.device_id,
                         metric=metric, deviation=round(run.deviation, 3),
+                        ongoing=run.ongoing and segment.end >= now,
                     )
                 )  # fmt: skip
     for span in spans:
@@ -79,6 +80,7 @@ def every_finding_from_raw(conn: psycopg.Connection, lot: str, now: datetime) ->
                     duration_s=silence.duration.total_seconds(), peak=None,
                     location=span.location,
                     device_id=devices[0] if len(devices) == 1 else None,
+                    ongoing=span.end is None and silence.end >= now,
                 )
             )  # fmt: skip
     return sorted(found, key=lambda f: (f.start, f.kind))
