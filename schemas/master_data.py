@@ -81,7 +81,6 @@ class ProducerCreate(BaseModel):
     public_name_consent: bool = Field(
         default=False, description="whether the name may appear on public provenance pages"
     )
-    phone: Text | None = Field(default=None, max_length=40, description="for FSMA 204 records")
 
 
 class ProducerPublic(BaseModel):
@@ -91,7 +90,6 @@ class ProducerPublic(BaseModel):
     village: str | None
     township: str | None
     public_name_consent: bool
-    phone: str | None = None
 
 
 class LocationCreate(BaseModel):
@@ -104,10 +102,6 @@ class LocationCreate(BaseModel):
     gln: str | None = Field(default=None, pattern=r"^[0-9]{13}$")
     township: Text | None = Field(default=None, max_length=100)
     parent: Code | None = None
-    address: Text | None = Field(
-        default=None, max_length=300, description="postal address, for FSMA 204 records"
-    )
-    phone: Text | None = Field(default=None, max_length=40)
 
 
 class LocationPublic(BaseModel):
@@ -118,8 +112,6 @@ class LocationPublic(BaseModel):
     gln: str | None
     township: str | None
     parent: str | None
-    address: str | None = None
-    phone: str | None = None
 
 
 class DeviceCreate(BaseModel):

@@ -22,8 +22,8 @@ _PRODUCT_COLUMNS = (
     "code, name_zh, name_en, category, gtin, grade_standard, temp_min, temp_max, humidity_max,"
     " max_excursion_minutes, max_gap_minutes, shelf_life_days"
 )
-_PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent, phone"
-_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent, address, phone"
+_PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent"
+_LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent"
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
 
 
@@ -99,10 +99,10 @@ def create_producer(
 ) -> ProducerPublic:
     _insert(
         conn,
-        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
         (
             producer.code, producer.name, producer.kind, producer.village, producer.township,
-            producer.public_name_consent, producer.phone,
+            producer.public_name_consent,
         ),
         f"producer {producer.code}",
         user_id,
@@ -128,10 +128,10 @@ def create_location(
 ) -> LocationPublic:
     _insert(
         conn,
-        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
         (
             location.code, location.name, location.name_en, location.kind, location.gln,
-            location.township, location.parent, location.address, location.phone,
+            location.township, location.parent,
         ),
         f"location {location.code}",
         user_id,
