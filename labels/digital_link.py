@@ -5,7 +5,8 @@ short form ``{base}/l/{lot}``. AI values are percent-encoded as GS1 Digital Link
 character outside RFC 3986's unreserved set (``A-Z a-z 0-9 - . _ ~``) becomes ``%XX``.
 
 AI (01)'s key qualifiers are (22) variant, (10) lot and (21) serial, each at most once and in
-that order (GS1 Digital Link URI syntax 1.4+, and its grammar). AI values are case-sensitive,
+that order, or else (235), a third-party controlled serial (TPX), alone (GS1 Digital Link URI
+syntax 1.4+, and its grammar). AI values are case-sensitive,
 so a lot is never upper-cased here. Two non-canonical spellings are *recognised* rather than
 refused, so the resolver can redirect them to the canonical URI: a GTIN-8/12/13 (the syntax
 wants the GTIN as 14 digits since 1.4) and qualifiers out of order. A repeated qualifier, an
@@ -20,6 +21,9 @@ from schemas.gs1 import InvalidGtin, normalize_gtin
 
 # GS1 AI encodable character set 82 (the set AI (10) lot, (21) serial and (22) values use).
 _AI82 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}""")
+# AI (235) takes the same characters, up to 28.
+_AI82_28 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,28}""")
+TPX = "235"
 SHORT_FORM_SEGMENT = "l"
 # AI (01)'s key qualifiers in the order the URI syntax requires, with what each one names.
 QUALIFIERS = {"22": "variant", "10": "lot code", "21": "serial"}
@@ -64,6 +68,7 @@ class DigitalLink:
     gtin: str | None = None
     serial: str | None = None
     variant: str | None = None
+    tpx: str | None = None
     canonical: bool = True
 
     def path(self) -> str:
@@ -71,6 +76,8 @@ class DigitalLink:
         if self.gtin is None:
             return f"/{SHORT_FORM_SEGMENT}/{quote(self.lot_code or '', safe='')}"
         path = f"/01/{self.gtin}"
+        if self.tpx is not None:
+            return f"{path}/{TPX}/{quote(self.tpx, safe='')}"
         for ai, value in (("22", self.variant), ("10", self.lot_code), ("21", self.serial)):
             if value is not None:
                 path += f"/{ai}/{quote(value, safe='')}"
@@ -93,10 +100,10 @@ def parse_digital_link(uri_or_path: str) -> DigitalLink:
     raise InvalidLink(f"not a Digital Link or /l/ path: {uri_or_path!r}")
 
 
-def _parsed_value(segment: str, name: str) -> str:
+def _parsed_value(segment: str, name: str, pattern: re.Pattern[str] = _AI82) -> str:
     value = unquote(segment)
-    if not _AI82.fullmatch(value):
-        raise InvalidLink(f"{name} {value!r} is not 1-20 characters of the GS1 AI set")
+    if not pattern.fullmatch(value):
+        raise InvalidLink(f"{name} {value!r} is not characters of the GS1 AI set")
     return value
 
 
@@ -110,6 +117,11 @@ def _parse_keyed(rest: list[str]) -> DigitalLink:
     qualifiers = rest[1:]
     if len(qualifiers) % 2:
         raise InvalidLink("Digital Link qualifiers come in pairs: /10/{lot}, /21/{serial}")
+    if TPX in qualifiers[::2]:
+        if len(qualifiers) != 2:
+            raise InvalidLink(f"AI ({TPX}) qualifies a GTIN alone")
+        tpx = _parsed_value(qualifiers[1], "third-party serial", _AI82_28)
+        return DigitalLink(None, gtin, tpx=tpx, canonical=len(rest[0]) == 14)
     values: dict[str, str] = {}
     order: list[int] = []
     for ai, segment in zip(qualifiers[::2], qualifiers[1::2], strict=True):

@@ -29,7 +29,14 @@ import psycopg
 from schemas.codes import normalize_lot_code
 from schemas.district_time import DISTRICT_TIME, DISTRICT_TIME_ZONE, DISTRICT_UTC_OFFSET_TEXT
 from store.db import rows
-from store.kde_places import Places, Stay, custody_by_batch, next_holder, previous_holder
+from store.kde_places import (
+    NO_PHONE,
+    Places,
+    Stay,
+    custody_by_batch,
+    next_holder,
+    previous_holder,
+)
 
 # Column names as FSMA 204 (21 CFR 1 subpart S) names the key data elements.
 KDE_COLUMNS = (
@@ -52,7 +59,8 @@ KDE_COLUMNS = (
     "Harvest Location Description",
     "Commodity Variety",
     "Field or Growing Area",
-    "Harvester",
+    "Harvester Business Name",
+    "Harvester Phone",
     "Cooling Location Description",
     "Cooling Date",
     "Date Received",
@@ -192,9 +200,11 @@ class _Sheet:
         where = self.places.describe(harvest["farm_village"]) if village else None
         return f"{harvest['producer_name']}（{kind}）; {where or harvest['farm_village']}"
 
-    def harvester(self, harvest: dict[str, Any]) -> str:
-        phone = harvest["producer_phone"]
-        return f"{harvest['producer_name']}; " + (f"tel. {phone}" if phone else "电话未登记")
+    def harvester(self, harvest: dict[str, Any]) -> dict[str, str]:
+        return {
+            "Harvester Business Name": harvest["producer_name"],
+            "Harvester Phone": harvest["producer_phone"] or NO_PHONE,
+        }
 
     def common(self, batch: dict[str, Any], cte: str) -> dict[str, Any]:
         return {
@@ -221,7 +231,7 @@ class _Sheet:
                     "Harvest Date": harvest["harvest_date"],
                     "Commodity Variety": harvest["variety"],
                     "Field or Growing Area": _plot(harvest),
-                    "Harvester": self.harvester(harvest),
+                    **self.harvester(harvest),
                     **_harvest_record(harvest),
                 }
             )
@@ -234,7 +244,10 @@ class _Sheet:
         return {
             "Harvest Date": _one_or_all([h["harvest_date"] for h in harvests]),
             "Harvest Location Description": _one_or_all([self.farm(h) for h in harvests]),
-            "Harvester": _one_or_all([self.harvester(h) for h in harvests]),
+            **{
+                column: _one_or_all([self.harvester(h)[column] for h in harvests])
+                for column in ("Harvester Business Name", "Harvester Phone")
+            },
         }
 
     def event_row(self, event: dict[str, Any]) -> KdeRow | None:

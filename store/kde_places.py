@@ -1,8 +1,9 @@
 """Places as FSMA 204 describes them, and where a batch was before and after a moment.
 
 A *location description* (21 CFR 1.1310) is a business name, phone number and physical
-address. A room of the centre is described by the centre's name as the business; a place
-with no address of its own is in Jinkouhe district, where all of the centre's places are.
+address. A room of the centre is described by the centre's name as the business, and by the
+centre's phone; the address is the place's township in Jinkouhe district, where all of the
+centre's places are.
 A transporter is never a previous source or subsequent recipient (1.1340(a)(4),
 1.1345(a)(4)), so the custody walk skips trucks.
 """
@@ -28,7 +29,6 @@ class Place:
     gln: str | None
     township: str | None
     parent: str | None
-    address: str | None
     phone: str | None
 
 
@@ -47,7 +47,7 @@ class Places:
             row["code"]: Place(**row)
             for row in rows(
                 conn,
-                "SELECT code, name, name_en, kind, gln, township, parent, address, phone"
+                "SELECT code, name, name_en, kind, gln, township, parent, phone"
                 " FROM locations",
             )
         }
@@ -72,10 +72,8 @@ class Places:
         name = place.name + (f" ({place.name_en})" if place.name_en else "")
         if site is not place:
             name += f" — {site.name}"
-        address = place.address or site.address
-        if not address:
-            township = place.township or site.township
-            address = f"{township}，{DISTRICT_ADDRESS}" if township else DISTRICT_ADDRESS
+        township = place.township or site.township
+        address = f"{township}，{DISTRICT_ADDRESS}" if township else DISTRICT_ADDRESS
         phone = place.phone or site.phone
         parts = [name, f"tel. {phone}" if phone else NO_PHONE, address]
         gln = place.gln or site.gln

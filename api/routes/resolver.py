@@ -290,7 +290,7 @@ async def _resolve(request: Request, link: DigitalLink) -> Response:
     found = next(((context, context.of_type(relation)) for context in contexts
                   if context.of_type(relation)), None)  # fmt: skip
     if found is None:
-        offered = sorted({f"gs1:{link.relation}" for c in contexts for link in c.links})
+        offered = sorted({f"gs1:{target.relation}" for c in contexts for target in c.links})
         raise NotFound(
             f"no link of type {relation!r} here; available: {', '.join(offered)}, linkset"
         )

@@ -32,7 +32,8 @@ def test_harvest_rows_carry_variety_plot_harvester_and_cooling(
     [harvest] = [row for row in table if row["Critical Tracking Event"] == "Harvesting"]
     assert harvest["Commodity Variety"] == "京丰一号"
     assert harvest["Field or Growing Area"] == "桥坡地 (QIAOPO)"
-    assert harvest["Harvester"] == "沙马拉格; tel. 13881301234"
+    assert harvest["Harvester Business Name"] == "沙马拉格"
+    assert harvest["Harvester Phone"] == "13881301234"
     assert harvest["Reference Document Type"] == "village delivery receipt"
     assert harvest["Reference Document Number"] == given["harvest_lot_code"]
     [cooling] = [row for row in table if row["Critical Tracking Event"] == "Cooling"]

@@ -49,7 +49,8 @@ RULE: dict[str, dict[str, tuple[str, ...]]] = {
         "(3) quantity and unit of measure of the food received": ("Quantity Received",),
         "(4) location description for the farm where the food was harvested": (
             "Harvest Location Description",),
-        "(7) business name and phone number for the harvester": ("Harvester",),
+        "(7) business name and phone number for the harvester": (
+            "Harvester Business Name", "Harvester Phone"),
         "(8) date of harvesting": ("Harvest Date",),
         "(9) location description for where the food was cooled (if applicable)": (
             "Cooling Location Description",),
@@ -113,9 +114,9 @@ def history(db: psycopg.Connection) -> tuple[str, str]:
     seed_district(db)
     with db.transaction():
         db.execute(
-            "INSERT INTO locations (code, name, name_en, kind, gln, address, phone) VALUES"
-            " ('PC', '金口河区农产品初加工中心', 'Jinkouhe primary processing centre',"
-            "  'warehouse', '6901234000016', '四川省乐山市金口河区永和镇', '0833-0000000'),"
+            "INSERT INTO locations (code, name, name_en, kind, gln, township, phone)"
+            " VALUES ('PC', '金口河区农产品初加工中心', 'Jinkouhe primary processing centre',"
+            "  'warehouse', '6901234000016', '永和镇', '0833-0000000'),"
             " ('PC-RECEIVING', '收货区', 'Receiving bay', 'processing_room', null, null, null)"
         )
         db.execute("UPDATE locations SET parent = 'PC' WHERE code IN ('PC-RECEIVING', 'PC-COLD')")
@@ -204,13 +205,14 @@ def test_location_descriptions_carry_business_name_phone_and_address(
     packing = rows["Initial Packing"]["Location Description"]
     # A room of the centre: the centre is the business, with its phone, address and GLN.
     for part in ("加工中心冷库", "金口河区农产品初加工中心", "tel. 0833-0000000",
-                 "四川省乐山市金口河区永和镇", "GLN 6901234000016"):  # fmt: skip
+                 "永和镇，中国四川省乐山市金口河区", "GLN 6901234000016"):  # fmt: skip
         assert part in packing, part
     assert rows["Initial Packing"]["Cooling Location Description"] == packing
     assert rows["Cooling"]["Immediate Subsequent Recipient"] == packing  # the initial packer
     harvest = rows["Harvesting"]
     assert harvest["Location Description"].startswith("阿布惹（农户 / farmer）; 蒲梯村服务点")
-    assert "电话未登记" in harvest["Harvester"]  # recorded gaps are said, not left blank
+    assert harvest["Harvester Business Name"] == "阿布惹"
+    assert "电话未登记" in harvest["Harvester Phone"]  # recorded gaps are said, not left blank
 
 
 def test_the_xlsx_has_the_same_rows_with_real_dates_and_filters(

@@ -142,6 +142,14 @@ def test_a_repeated_or_foreign_qualifier_or_an_encoded_gtin_is_refused(path: str
         parse_digital_link(path)
 
 
+def test_a_third_party_serial_qualifies_the_gtin_alone() -> None:
+    link = parse_digital_link("/01/06901234567892/235/TPX0000000000000000000000001")
+    assert link == DigitalLink(None, "06901234567892", tpx="TPX0000000000000000000000001")
+    assert link.path() == "/01/06901234567892/235/TPX0000000000000000000000001"
+    with pytest.raises(InvalidLink):
+        parse_digital_link("/01/06901234567892/10/LOT7/235/TPX1")
+
+
 def test_ai_values_keep_their_case() -> None:
     assert parse_digital_link("/01/06901234567892/10/lot7a").lot_code == "lot7a"
     assert parse_digital_link("/01/06901234567892/10/LOT7A").lot_code == "LOT7A"

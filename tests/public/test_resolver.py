@@ -79,13 +79,14 @@ def test_a_wrong_check_digit_or_malformed_path_is_a_bad_request(
     assert "二维码链接无效" in page.text
 
 
-def test_a_variant_qualifier_is_valid_and_walks_up_to_the_product(
+def test_variant_and_third_party_serial_qualifiers_are_valid_and_walk_up_to_the_product(
     client: TestClient, staff_token: str
 ) -> None:
     lot = packed_batch(client, staff_token)["lot_code"]
-    answer = client.get(f"/01/{GTIN}/22/A/10/{lot}", **PINNED)
-    assert answer.status_code == 307
-    assert answer.headers["location"].startswith(f"{BASE}/product/{GTIN}")
+    for path in (f"/01/{GTIN}/22/A/10/{lot}", f"/01/{GTIN}/235/TPX1"):
+        answer = client.get(path, **PINNED)
+        assert answer.status_code == 307, path
+        assert answer.headers["location"].startswith(f"{BASE}/product/{GTIN}")
 
 
 def test_an_unknown_lot_walks_up_to_the_product_page_which_says_so(
