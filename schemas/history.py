@@ -58,3 +58,8 @@ class Finding(BaseModel):
     device_id: str | None
     metric: str | None = None
     deviation: float | None = Field(default=None, description="how far the peak is outside")
+    ongoing: bool = Field(
+        default=False,
+        description="an excursion still going on: the batch is still there and its latest"
+        " readings are still outside the band (``end`` is then the latest reading)",
+    )
