@@ -157,4 +157,15 @@ STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "recall_needs_reason": ("请填写召回原因。", "Give the reason for the recall."),
     "recalled_on": ("召回时间", "Recalled on"),
+    # Field checks, in words.
+    "refusal_missing": ("必填", "required"),
+    "refusal_choose": ("请从列表中选择", "choose one from the list"),
+    "refusal_number": ("请填写数字", "enter a number"),
+    "refusal_greater_than": ("须大于 {gt:g}", "must be more than {gt:g}"),
+    "refusal_at_least": ("不能小于 {ge:g}", "must be at least {ge:g}"),
+    "refusal_at_most": ("不能大于 {le:g}", "must be at most {le:g}"),
+    "refusal_too_long": ("最多 {max_length} 个字符", "at most {max_length} characters"),
+    "refusal_future": ("不能晚于当前时间", "cannot be in the future"),
+    "refusal_time": ("请填写日期和时间", "enter a date and time"),
+    "refusal_date": ("请填写日期", "enter a date"),
 }

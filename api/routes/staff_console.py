@@ -36,6 +36,7 @@ from api.staff_forms import (
     require_form,
     step_data,
     test_data,
+    validation_words,
     why_no_forms,
 )
 from labels.lot_codes import lot_code_for
@@ -75,21 +76,15 @@ def _now_local() -> str:
 
 
 def _describe(request: Request, error: ValidationError | StoreError | ValueError) -> str:
-    """The refusal in the reader's language where the store gave one; field-level checks
-    keep the validator's English detail after a translated opening."""
+    """The refusal in the reader's words: the console's own checks and the store's refusals
+    in the reader's language, field checks with each field named and what is wrong."""
     language = choose_language(request)
     if isinstance(error, FormProblem):
         return error.words(language)
     if isinstance(error, StoreError):
         return error.message_zh if language == "zh" and error.message_zh else str(error)
-    if isinstance(error, ValidationError):
-        detail = "; ".join(
-            f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
-            for item in error.errors()[:5]
-        )
-    else:
-        detail = str(error)
-    return f"{translate('form_refused', language)} {detail}"
+    words = validation_words(error, language) if isinstance(error, ValidationError) else None
+    return f"{translate('form_refused', language)} {words or str(error)}"
 
 
 def _choices(conn: Any) -> dict[str, Any]:
