@@ -73,6 +73,8 @@ STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     "field_standard": ("依据标准", "Standard"),
     "field_moisture_percent": ("含水率 %", "Moisture %"),
     "field_report_url": ("检测报告", "Report"),
+    "field_from": ("来自", "From"),
+    "field_to": ("转至", "To"),
     "centre_alarms": ("未关闭的告警", "Open alarms"),
     "no_open_alarms": ("当前没有告警", "No open alarms"),
     "alarm_here": ("本批次所在地点有未关闭的告警", "An alarm is open where this batch is"),

@@ -110,13 +110,14 @@ def _word_helpers(request: Request, conn: Connection | None = None) -> dict[str,
     """Words for the record's codes in the reader's language (places need the database)."""
     language = choose_language(request)
     names = location_names(conn) if conn is not None else {}
+    places = {
+        code: (name_en if language == "en" and name_en else name)
+        for code, (name, name_en) in names.items()
+    }
     return {
-        "places": {
-            code: (name_en if language == "en" and name_en else name)
-            for code, (name, name_en) in names.items()
-        },
+        "places": places,
         "event_words": lambda kind: event_type_words(kind, language),
-        "detail_lines": lambda details: detail_lines(details or {}, language),
+        "detail_lines": lambda details: detail_lines(details or {}, language, places),
         "action_words": lambda action: action_words(action, language),
         "object_words": lambda reference: object_words(reference, language),
     }
@@ -163,7 +164,7 @@ def audit_page(
         request,
         "inspect/audit.html",
         {"entries": entries[:PAGE_SIZE], "about": about, "page": page,
-         "more": len(entries) > PAGE_SIZE, **_word_helpers(request)},
+         "more": len(entries) > PAGE_SIZE, **_word_helpers(request, conn)},
     )  # fmt: skip
 
 
@@ -180,5 +181,5 @@ def events_page(
         request,
         "inspect/events.html",
         {"events": found[:PAGE_SIZE], "q": q, "page": page, "more": len(found) > PAGE_SIZE,
-         **_word_helpers(request)},
+         **_word_helpers(request, conn)},
     )  # fmt: skip
