@@ -249,16 +249,12 @@ def _after_write(request: Request, conn: Any, lot: str, write: Any) -> Response:
     return RedirectResponse(f"/staff/batches/{batches.normalize_lot_code(lot)}?saved=1", 303)
 
 
-def _current(conn: Any, lot: str) -> BatchDetail:
-    return batch_detail(conn, lot)
-
-
 @router.post("/batches/{lot}/events", dependencies=Checked, response_model=None)
 def record_step(
     request: Request, lot: str, conn: Connection, user: StaffUser, form: Form
 ) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         testing = form.get("type") == "testing"
         require_form(TEST if testing else STEP, batch.status, batch.recalled_at is not None)
         data = test_data(form) if testing else step_data(form)
@@ -288,7 +284,7 @@ def record_step(
 @router.post("/batches/{lot}/moves", dependencies=Checked, response_model=None)
 def move(request: Request, lot: str, conn: Connection, user: StaffUser, form: Form) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(MOVE, batch.status, batch.recalled_at is not None)
         body = MoveCreate(location=form.get("location", ""), time=_local_time(form.get("time")))
         _check_after_custody(request, conn, batch, body.time or datetime.now(DISTRICT_TIME))
@@ -300,7 +296,7 @@ def move(request: Request, lot: str, conn: Connection, user: StaffUser, form: Fo
 @router.post("/batches/{lot}/split", dependencies=Checked, response_model=None)
 def split(request: Request, lot: str, conn: Connection, user: StaffUser, form: Form) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(SPLIT, batch.status, batch.recalled_at is not None)
         parts = [part for part in form.get("quantities", "").replace("，", ",").split(",")]
         quantities = [value for part in parts if (value := number(part)) is not None]
@@ -329,7 +325,7 @@ def recall(request: Request, lot: str, conn: Connection, user: StaffUser, form: 
     """Recall the batch and everything made from it, with the reason (staff and admins)."""
 
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(RECALL, batch.status, batch.recalled_at is not None)
         reason = form.get("reason", "").strip()
         if not reason:
