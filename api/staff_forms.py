@@ -7,6 +7,8 @@ post to one anyway is refused with the reason.
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from api.i18n import Language, translate
 
 STEP, TEST, MOVE, SPLIT, RECALL = "step", "test", "move", "split", "recall"
@@ -48,6 +50,43 @@ def why_no_forms(status: str, recalled: bool) -> str | None:
 def require_form(form: str, status: str, recalled: bool) -> None:
     if form not in allowed_forms(status, recalled):
         raise FormProblem(why_no_forms(status, recalled) or "form_not_allowed")
+
+
+# Pydantic's error types a console form meets, in words; others keep the validator's text.
+_REFUSAL_KEYS = {
+    "missing": "refusal_missing",
+    "string_too_short": "refusal_missing",
+    "too_short": "refusal_missing",
+    "string_pattern_mismatch": "refusal_choose",
+    "float_parsing": "refusal_number",
+    "float_type": "refusal_number",
+    "int_parsing": "refusal_number",
+    "greater_than": "refusal_greater_than",
+    "greater_than_equal": "refusal_at_least",
+    "less_than_equal": "refusal_at_most",
+    "string_too_long": "refusal_too_long",
+    "time_in_future": "refusal_future",
+    "datetime_from_date_parsing": "refusal_time",
+    "datetime_parsing": "refusal_time",
+    "date_from_datetime_parsing": "refusal_date",
+    "date_parsing": "refusal_date",
+}
+
+
+def validation_words(error: ValidationError, language: Language) -> str:
+    """Each refused field by its name, with what is wrong in the reader's words."""
+    separator = "；" if language == "zh" else "; "
+    parts = []
+    for item in error.errors()[:5]:
+        names = [str(step) for step in item["loc"] if isinstance(step, str)]
+        field = translate(f"field_{names[-1]}", language) if names else ""
+        if field.startswith("field_"):
+            field = names[-1]
+        key = _REFUSAL_KEYS.get(item["type"])
+        figures = {key: value for key, value in (item.get("ctx") or {}).items()}
+        problem = translate(key, language).format(**figures) if key else item["msg"]
+        parts.append(f"{field}{'：' if language == 'zh' else ': '}{problem}")
+    return separator.join(parts)
 
 
 def number(text: str | None) -> float | None:

@@ -60,6 +60,7 @@ class Finding(BaseModel):
     deviation: float | None = Field(default=None, description="how far the peak is outside")
     ongoing: bool = Field(
         default=False,
-        description="the batch is still there and the latest record is still out of band"
-        " (an excursion) or there is no record up to now (a gap)",
+        description="still going on: the batch is still there and its latest readings are"
+        " still outside the band (an excursion; ``end`` is then the latest reading), or there"
+        " is no record up to now (a gap)",
     )

@@ -64,18 +64,6 @@ def move_batch(
     return custody_of(conn, batch["id"])
 
 
-def lots_kept_cold(conn: psycopg.Connection) -> list[str]:
-    """Lot codes of batches that spent time in a cold store, warehouse or truck, oldest first."""
-    found = rows(
-        conn,
-        "SELECT b.lot_code FROM batches b"
-        " WHERE EXISTS (SELECT 1 FROM custody c JOIN locations l ON l.code = c.location"
-        "   WHERE c.batch_id = b.id AND l.kind IN ('cold_store', 'warehouse', 'truck'))"
-        " ORDER BY b.received_at, b.lot_code",
-    )
-    return [row["lot_code"] for row in found]
-
-
 def _open_interval(
     conn: psycopg.Connection,
     batch_id: int,

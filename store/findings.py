@@ -60,6 +60,7 @@ def batch_findings(
     max_gap = timedelta(minutes=profile.max_gap_minutes)
     spans_judged = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
     judged = {span.location for span in spans_judged}
+    still_here = {span.location for span in spans_judged if span.end is None}
     segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
     places = {
         s: SeriesPlace(
@@ -92,7 +93,8 @@ def batch_findings(
                         duration_s=_seconds(run.duration), peak=run.peak,
                         location=segment.location, device_id=segment.device_id,
                         metric=metric, deviation=round(run.deviation, 3),
-                        ongoing=run.ongoing and segment.end >= now,
+                        ongoing=run.ongoing and segment.location in still_here
+                        and now - run.end <= max_gap,
                     )
                 )  # fmt: skip
     for span in spans_judged:

@@ -94,7 +94,7 @@ class ProductListing:
 
 def front_page_listing(conn: psycopg.Connection) -> list[ProductListing]:
     """Every product with its consenting producers and its batches on sale today (the
-    district's day, by the database's clock)."""
+    district's day, by the database's clock), those with batches on sale first."""
     listings = {row["code"]: ProductListing(**row) for row in rows(conn, _PRODUCTS)}
     for row in rows(conn, _PRODUCERS):
         product = row.pop("product")
@@ -102,7 +102,8 @@ def front_page_listing(conn: psycopg.Connection) -> list[ProductListing]:
     for row in _on_sale(conn):
         product = row.pop("product")
         listings[product].on_sale.append(BatchOnSale(**row))
-    return list(listings.values())
+    # What can be bought first; the rest of the district's products after it.
+    return sorted(listings.values(), key=lambda listing: not listing.on_sale)
 
 
 def _on_sale(conn: psycopg.Connection) -> list[dict[str, Any]]:

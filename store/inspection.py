@@ -60,14 +60,44 @@ def search_batches(
 
 
 def audit_trail(
-    conn: psycopg.Connection, about: str | None = None, limit: int = 200
+    conn: psycopg.Connection, about: str | None = None, offset: int = 0, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Who did what, when, newest first; ``about`` narrows to objects containing the text."""
+    """Who did what, when, newest first; ``about`` narrows to entries whose object, action,
+    user or details contain the text. Asks for one entry more than ``limit``, so a page knows
+    whether another follows."""
     return rows(
         conn,
-        "SELECT a.at, coalesce(u.username, '—') AS username, u.role, a.action, a.object,"
+        "SELECT a.id, a.at, coalesce(u.username, '—') AS username, u.role, a.action, a.object,"
         " a.details FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-        " WHERE %(about)s::text IS NULL OR a.object ILIKE '%%' || %(about)s || '%%'"
-        " ORDER BY a.at DESC, a.id DESC LIMIT %(limit)s",
-        {"about": about or None, "limit": limit},
-    )
+        " WHERE %(about)s::text IS NULL OR a.object ILIKE %(pattern)s OR a.action ILIKE %(pattern)s"
+        " OR u.username ILIKE %(pattern)s OR a.details::text ILIKE %(pattern)s"
+        " ORDER BY a.at DESC, a.id DESC LIMIT %(limit)s OFFSET %(offset)s",
+        {"about": about or None, "pattern": _contains(about), "limit": limit + 1,
+         "offset": offset},
+    )  # fmt: skip
+
+
+def event_log(
+    conn: psycopg.Connection, text: str | None = None, offset: int = 0, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Every batch's recorded events, newest first; ``text`` narrows to a lot code, an event
+    type, a place or anything the event's details hold. One more than ``limit``, as above."""
+    return rows(
+        conn,
+        "SELECT e.id, e.event_id, e.type, e.time, e.data, e.corrects IS NOT NULL AS correction,"
+        " b.lot_code, l.name AS location_name, l.name_en AS location_name_en,"
+        " coalesce(u.username, '—') AS recorded_by, e.recorded_at"
+        " FROM events e JOIN batches b ON b.id = e.batch_id"
+        " LEFT JOIN locations l ON l.code = e.location LEFT JOIN users u ON u.id = e.recorded_by"
+        " WHERE %(text)s::text IS NULL OR b.lot_code ILIKE %(pattern)s OR e.type ILIKE %(pattern)s"
+        " OR l.name ILIKE %(pattern)s OR e.data::text ILIKE %(pattern)s"
+        " ORDER BY e.time DESC, e.id DESC LIMIT %(limit)s OFFSET %(offset)s",
+        {"text": text or None, "pattern": _contains(text), "limit": limit + 1,
+         "offset": offset},
+    )  # fmt: skip
+
+
+def _contains(text: str | None) -> str:
+    """An ILIKE pattern matching the text anywhere, its own wildcards taken literally."""
+    escaped = (text or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -45,7 +45,11 @@ async def front_page(request: Request, lot: str | None = None) -> Response:
         error_key = "search_empty"
         if typed:
             try:
-                return RedirectResponse(build_digital_link("", typed), status_code=303)
+                found = build_digital_link("", typed)
+                asked = request.query_params.get("lang")
+                return RedirectResponse(
+                    found + (f"?lang={language}" if asked else ""), status_code=303
+                )
             except InvalidLink:
                 error_key = "search_invalid"
         error = front_text(error_key, language)

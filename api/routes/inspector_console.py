@@ -1,7 +1,8 @@
-"""The inspector console: batch search, a batch's cold chain and record, alarms, audit trail.
+"""The inspector console: batch search, a batch's cold chain and record, alarms, the event log
+and the audit trail (both paginated and searchable, in words rather than JSON).
 
-Every page reads; the only form, acknowledging an alarm, is for staff and admins (the page
-shows it to them alone, and the handler checks the role and the CSRF token).
+Pages read; acknowledging an alarm with a comment is open to inspectors, staff and admins
+(who and when is recorded); a recall is for staff and admins. Both forms carry a CSRF token.
 """
 
 from datetime import date
@@ -13,15 +14,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.csrf import check_csrf
 from api.deps import Connection, ReaderUser, StaffUser
 from api.errors import BadRequest
+from api.i18n import choose_language
 from api.inspector_chart import temperature_chart
 from api.pages import render
+from api.record_words import (
+    PAGE_SIZE,
+    action_words,
+    detail_lines,
+    event_type_words,
+    object_words,
+)
 from api.routes.batches import Lot
 from schemas.recalls import RecallCreate
 from store.alarms import acknowledge_alarm, list_alarms
 from store.batch_detail import batch_detail
+from store.console_overview import location_names
 from store.findings import batch_findings, batch_verdict, sets_limits, verdict
 from store.history import temperature_history
-from store.inspection import audit_trail, search_batches
+from store.inspection import audit_trail, event_log, search_batches
 from store.recalls import recall_batches, recall_reason
 
 router = APIRouter(prefix="/inspect", tags=["consoles"], include_in_schema=False)
@@ -29,6 +39,10 @@ VERDICTS = ("held", "excursions", "gaps", "no_data", "no_profile")
 # Points on the batch page's chart: about one per pixel column pair of the SVG.
 CHART_POINTS = 480
 WRITER_ROLES = ("staff", "admin")
+# Pages of the audit trail and event log are numbered from 1; this bounds the offset.
+MAX_PAGE = 10_000
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+SearchText = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -87,8 +101,26 @@ def batch_page(request: Request, lot: Lot, conn: Connection, user: ReaderUser) -
             "devices": list(devices.values()),
             "recall_reason": recall_reason(conn, detail.lot_code),
             "can_recall": user.role in WRITER_ROLES,
+            **_word_helpers(request, conn),
         },
     )
+
+
+def _word_helpers(request: Request, conn: Connection | None = None) -> dict[str, object]:
+    """Words for the record's codes in the reader's language (places need the database)."""
+    language = choose_language(request)
+    names = location_names(conn) if conn is not None else {}
+    places = {
+        code: (name_en if language == "en" and name_en else name)
+        for code, (name, name_en) in names.items()
+    }
+    return {
+        "places": places,
+        "event_words": lambda kind: event_type_words(kind, language),
+        "detail_lines": lambda details: detail_lines(details or {}, language, places),
+        "action_words": lambda action: action_words(action, language),
+        "object_words": lambda reference: object_words(reference, language),
+    }
 
 
 @router.post("/batches/{lot}/recall", dependencies=[Depends(check_csrf)])
@@ -105,17 +137,14 @@ def recall_form(
 
 @router.get("/alarms", response_class=HTMLResponse)
 def alarms_page(request: Request, conn: Connection, user: ReaderUser) -> HTMLResponse:
-    return render(
-        request, "inspect/alarms.html",
-        {"alarms": list_alarms(conn), "can_acknowledge": user.role in WRITER_ROLES},
-    )  # fmt: skip
+    return render(request, "inspect/alarms.html", {"alarms": list_alarms(conn)})
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", dependencies=[Depends(check_csrf)])
 def acknowledge_form(
     alarm_id: Annotated[int, Path(ge=1, le=2**62)],
     conn: Connection,
-    user: StaffUser,
+    user: ReaderUser,
     comment: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> RedirectResponse:
     acknowledge_alarm(conn, alarm_id, user.id, comment)
@@ -124,8 +153,33 @@ def acknowledge_form(
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, conn: Connection, user: ReaderUser, about: str | None = None
+    request: Request,
+    conn: Connection,
+    user: ReaderUser,
+    about: SearchText = None,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
+    entries = audit_trail(conn, about, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return render(
-        request, "inspect/audit.html", {"entries": audit_trail(conn, about), "about": about}
-    )
+        request,
+        "inspect/audit.html",
+        {"entries": entries[:PAGE_SIZE], "about": about, "page": page,
+         "more": len(entries) > PAGE_SIZE, **_word_helpers(request, conn)},
+    )  # fmt: skip
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(
+    request: Request,
+    conn: Connection,
+    user: ReaderUser,
+    q: SearchText = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    found = event_log(conn, q, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    return render(
+        request,
+        "inspect/events.html",
+        {"events": found[:PAGE_SIZE], "q": q, "page": page, "more": len(found) > PAGE_SIZE,
+         **_word_helpers(request, conn)},
+    )  # fmt: skip

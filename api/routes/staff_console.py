@@ -36,6 +36,7 @@ from api.staff_forms import (
     require_form,
     step_data,
     test_data,
+    validation_words,
     why_no_forms,
 )
 from labels.lot_codes import lot_code_for
@@ -75,21 +76,15 @@ def _now_local() -> str:
 
 
 def _describe(request: Request, error: ValidationError | StoreError | ValueError) -> str:
-    """The refusal in the reader's language where the store gave one; field-level checks
-    keep the validator's English detail after a translated opening."""
+    """The refusal in the reader's words: the console's own checks and the store's refusals
+    in the reader's language, field checks with each field named and what is wrong."""
     language = choose_language(request)
     if isinstance(error, FormProblem):
         return error.words(language)
     if isinstance(error, StoreError):
         return error.message_zh if language == "zh" and error.message_zh else str(error)
-    if isinstance(error, ValidationError):
-        detail = "; ".join(
-            f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
-            for item in error.errors()[:5]
-        )
-    else:
-        detail = str(error)
-    return f"{translate('form_refused', language)} {detail}"
+    words = validation_words(error, language) if isinstance(error, ValidationError) else None
+    return f"{translate('form_refused', language)} {words or str(error)}"
 
 
 def _choices(conn: Any) -> dict[str, Any]:
@@ -261,16 +256,12 @@ def _after_write(request: Request, conn: Any, lot: str, write: Any) -> Response:
     return RedirectResponse(f"/staff/batches/{batches.normalize_lot_code(lot)}?saved=1", 303)
 
 
-def _current(conn: Any, lot: str) -> BatchDetail:
-    return batch_detail(conn, lot)
-
-
 @router.post("/batches/{lot}/events", dependencies=Checked, response_model=None)
 def record_step(
     request: Request, lot: str, conn: Connection, user: StaffUser, form: Form
 ) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         testing = form.get("type") == "testing"
         require_form(TEST if testing else STEP, batch.status, batch.recalled_at is not None)
         data = test_data(form) if testing else step_data(form)
@@ -300,7 +291,7 @@ def record_step(
 @router.post("/batches/{lot}/moves", dependencies=Checked, response_model=None)
 def move(request: Request, lot: str, conn: Connection, user: StaffUser, form: Form) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(MOVE, batch.status, batch.recalled_at is not None)
         body = MoveCreate(location=form.get("location", ""), time=_local_time(form.get("time")))
         _check_after_custody(request, conn, batch, body.time or datetime.now(DISTRICT_TIME))
@@ -312,7 +303,7 @@ def move(request: Request, lot: str, conn: Connection, user: StaffUser, form: Fo
 @router.post("/batches/{lot}/split", dependencies=Checked, response_model=None)
 def split(request: Request, lot: str, conn: Connection, user: StaffUser, form: Form) -> Response:
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(SPLIT, batch.status, batch.recalled_at is not None)
         parts = [part for part in form.get("quantities", "").replace("，", ",").split(",")]
         quantities = [value for part in parts if (value := number(part)) is not None]
@@ -341,7 +332,7 @@ def recall(request: Request, lot: str, conn: Connection, user: StaffUser, form: 
     """Recall the batch and everything made from it, with the reason (staff and admins)."""
 
     def write() -> None:
-        batch = _current(conn, lot)
+        batch = batch_detail(conn, lot)
         require_form(RECALL, batch.status, batch.recalled_at is not None)
         reason = form.get("reason", "").strip()
         if not reason:

@@ -62,15 +62,15 @@ def demo(
     """Start everything on embedded defaults; Ctrl-C stops it all."""
     # The progress display speaks for this process; the children log to their own files.
     logging.getLogger().setLevel(logging.WARNING)
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "give an origin such as http://192.168.1.20:8000", param_hint="--public-url"
+        )
     demo_home = DemoHome(home)
     state = demo_home.prepare(reset)
     state.api_port = port
     demo_home.save(state)
     click.echo(f"farmtrace demo — data in {demo_home.root}")
-    if public_url and not public_url.startswith(("http://", "https://")):
-        raise click.BadParameter(
-            "give an origin such as http://192.168.1.20:8000", param_hint="--public-url"
-        )
     stack = DemoStack(
         demo_home, state, database_url, mqtt_url, postgres_from, broker_from, public_url
     )

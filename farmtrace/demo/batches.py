@@ -27,6 +27,8 @@ from store.genealogy import merge_batches, split_batch
 
 # The district's testing station is real in kind but its name here is invented.
 DEMO_LAB = "金口河区农产品质量检测站（示例）"
+# The national grading standard for walnuts, which sets their moisture limit.
+WALNUT_STANDARD = "GB/T 20398-2021"
 
 
 def default_anchor(now: datetime | None = None) -> datetime:
@@ -133,7 +135,7 @@ def _green_tea(story: _Story) -> list[str]:
     story.step(lot, "sorting", story.at(1, 14.5), operator="沙马阿果")
     story.step(
         lot, "testing", story.at(1, 15), passed=True, moisture_percent=6.2, lab=DEMO_LAB,
-        instrument="快速水分测定仪",
+        instrument="快速水分测定仪", standard="GB/T 14456.2-2018",
     )  # fmt: skip
     story.step(lot, "packing", story.at(1, 16), notes="250 g 铝箔袋", packs=40)
     story.move(lot, "PC-COLD", story.at(1, 17))
@@ -153,11 +155,13 @@ def _walnuts(story: _Story) -> list[str]:
     ).lot_code
     story.move(merged, "PC-PACKING", story.at(2, 11.5))
     mistaken = story.step(
-        merged, "testing", story.at(2, 12), passed=True, moisture_percent=18.0, lab=DEMO_LAB
-    )
+        merged, "testing", story.at(2, 12), passed=True, moisture_percent=18.0, lab=DEMO_LAB,
+        standard=WALNUT_STANDARD,
+    )  # fmt: skip
     story.step(
         merged, "testing", story.at(2, 12), corrects=mistaken, passed=True,
-        moisture_percent=8.0, lab=DEMO_LAB, notes="含水率录入错误，更正为 8.0%",
+        moisture_percent=8.0, lab=DEMO_LAB, standard=WALNUT_STANDARD,
+        notes="含水率录入错误，更正为 8.0%",
     )  # fmt: skip
     story.step(merged, "packing", story.at(2, 14), notes="1 kg 网袋", packs=120)
     story.move(merged, "WH-DISTRICT", story.at(2, 16))

@@ -145,7 +145,10 @@ class DemoStack:
         with step("web application"):
             host = "0.0.0.0" if self.public_url else "127.0.0.1"  # noqa: S104 (asked for)
             self.supervisor.start("api", "api", "--host", host, "--port", str(self.state.api_port))
-            self._wait_for(lambda: _http_ok(f"{self.local_url}/healthz"), "the web application")
+            self._wait_for(
+                lambda: None if _http_ok(f"{self.local_url}/healthz") else "/healthz answers no",
+                "the web application",
+            )
 
     def _seed(self) -> None:
         """The demo's master data, batches and users, once (a second run adds nothing)."""
@@ -189,16 +192,20 @@ class DemoStack:
                 *(arg for device in groups[group] for arg in ("--device", device)),
             )
 
-        def delivered() -> bool:
+        def behind() -> str | None:
+            """The devices whose spooled readings are not all stored yet, or None."""
             assert self.database_url is not None
             with connect(self.database_url) as conn:
                 now_stored = last_reading_times(conn, list(expected))
-            return all(
-                device in now_stored and now_stored[device] >= last
+            late = [
+                f"{device} (stored up to {now_stored[device]:%m-%d %H:%M})"
+                if device in now_stored else f"{device} (nothing stored)"
                 for device, last in expected.items()
-            )
+                if device not in now_stored or now_stored[device] < last
+            ]  # fmt: skip
+            return f"still delivering: {', '.join(late)}" if late else None
 
-        self._wait_for(delivered, "the fleet's spooled readings")
+        self._wait_for(behind, "the fleet's spooled readings")
 
     def _postgres_bindir(self) -> Path:
         machine = postgres_bindir() if self.postgres_from != "pip" else None
@@ -281,20 +288,27 @@ class DemoStack:
             raise click.ClickException(f"farmtrace {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def _wait_for(self, ready: Callable[[], bool], what: str) -> None:
+    def _wait_for(self, missing: Callable[[], str | None], what: str) -> None:
+        """Wait until ``missing`` says nothing is missing; past the timeout, say what still
+        is (``missing`` answers in words), so a slow start is never silently called ready."""
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if ready():
+        while True:
+            still = missing()
+            if still is None:
                 return
             assert self.supervisor is not None
             for child in self.supervisor.failed():
                 raise click.ClickException(f"{child.name} exited; see {child.log}")
-            time.sleep(0.2)
-        raise click.ClickException(f"{what} did not become ready in {READY_TIMEOUT_S:.0f} s")
+            if time.monotonic() > deadline:
+                raise click.ClickException(
+                    f"{what} not ready after {READY_TIMEOUT_S:.0f} s: {still}"
+                    f" (logs in {self.home.logs})"
+                )
+            time.sleep(POLL_S)
 
     def announce(self) -> None:
         with step("watcher's alarms and page summaries for the stored history"):
-            self._wait_for(self._settled, "the watcher's first rounds")
+            self._wait_for(self._unsettled, "the watcher's first rounds")
         assert self.database_url is not None
         with connect(self.database_url) as conn:
             showcase = find_showcase(conn)
@@ -335,12 +349,18 @@ class DemoStack:
                 )
         click.echo("Ctrl-C stops everything. 按 Ctrl-C 停止。")
 
-    def _settled(self) -> bool:
-        """Every page the demo prints is final: no readings waiting to be judged, no
-        summary waiting to be recomputed."""
+    def _unsettled(self) -> str | None:
+        """What keeps the pages the demo prints from being final: readings waiting to be
+        judged, summaries waiting to be recomputed; None once there are none."""
         assert self.database_url is not None
         with connect(self.database_url) as conn:
-            return watcher_backlog(conn).empty
+            backlog = watcher_backlog(conn)
+        if backlog.empty:
+            return None
+        return (
+            f"{backlog.arrivals} deliveries of readings not yet judged,"
+            f" {backlog.stale_summaries} page summaries not yet recomputed"
+        )
 
     def keep_running(self) -> None:
         assert self.supervisor is not None

@@ -66,6 +66,8 @@ def test_lot_search_leads_to_the_lots_page_whatever_its_typed_case_and_spaces(
     assert answer.headers["location"] == f"/l/{lot}"
     found = client.get(answer.headers["location"], headers=HTML)
     assert found.status_code == 200 and lot in found.text
+    english = client.get("/", params={"lot": lot, "lang": "en"}, follow_redirects=False)
+    assert english.headers["location"] == f"/l/{lot}?lang=en"
 
 
 def test_lot_search_refuses_empty_and_malformed_codes_in_words(client: TestClient) -> None:

@@ -149,3 +149,21 @@ def test_staff_recall_a_batch_from_the_console_with_its_reason(
     assert "已召回" in page and "本批次已召回，不能再记录" in page
     public = staff_client.get(f"/l/{lot}", headers=HTML).text
     assert "本批次已召回" in public and "检出农残超标" in public
+
+
+def test_a_refused_field_is_named_with_what_is_wrong_in_words(
+    staff_client: TestClient, staff_token: str
+) -> None:
+    seed_master_data(staff_client, staff_token)
+    page = staff_client.get("/staff/receive", headers=HTML).text
+    answer = staff_client.post(
+        "/staff/receive",
+        data={"csrf_token": _csrf(page, "/staff/receive"), "product": "TIANMA-FRESH",
+              "quantity": "-3", "unit": "kg", "location": "PC-RECEIVING",
+              "received_at": "2026-05-06T08:30", "producer_1": "P-ABU", "village_1": "VP-PUTI",
+              "harvest_date_1": "2026-05-05", "harvest_quantity_1": "80"},
+        headers=HTML,
+    )  # fmt: skip
+    assert answer.status_code == 422
+    assert "填写有误： 数量：不能小于 0" in answer.text or "数量：须大于 0" in answer.text
+    assert "Input should" not in answer.text

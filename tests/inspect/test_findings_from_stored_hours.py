@@ -48,6 +48,7 @@ def every_finding_from_raw(conn: psycopg.Connection, lot: str, now: datetime) ->
         s for s in custody_segments(conn, batch["id"], now)
         if s.location in {span.location for span in spans}
     ]  # fmt: skip
+    span_open = {span.location: span.end is None for span in spans}
     found, times = [], {}
     for segment in segments:
         readings = conn.execute(
@@ -65,7 +66,8 @@ def every_finding_from_raw(conn: psycopg.Connection, lot: str, now: datetime) ->
                         duration_s=run.duration.total_seconds(), peak=run.peak,
                         location=segment.location, device_id=segment.device_id,
                         metric=metric, deviation=round(run.deviation, 3),
-                        ongoing=run.ongoing and segment.end >= now,
+                        ongoing=run.ongoing and span_open[segment.location]
+                        and now - run.end <= max_gap,
                     )
                 )  # fmt: skip
     for span in spans:
