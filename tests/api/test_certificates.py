@@ -78,6 +78,12 @@ def test_packing_covered_produce_issues_a_certificate_with_every_required_item(
     assert box is not None
     assert (round(float(box[1]) * 25.4 / 72), round(float(box[2]) * 25.4 / 72)) == (100, 70)
 
+    zpl = client.get(f"/api/v1/batches/{lot}/certificate.zpl?dpi=203", headers=bearer(staff_token))
+    assert zpl.status_code == 200 and "承诺达标合格证" in zpl.text and "^BQN" in zpl.text
+    assert "^PW799" in zpl.text, "100 mm at 203 dpi"
+    tspl = client.get(f"/api/v1/batches/{lot}/certificate.tspl", headers=bearer(staff_token))
+    assert tspl.status_code == 200 and "SIZE 100 mm, 70 mm" in tspl.text and "QRCODE" in tspl.text
+
     page = client.get(f"/l/{lot}", headers={"Accept-Language": "zh-CN"})
     assert "承诺达标合格证" in page.text and issued["number"] in page.text
     assert "HGZ-2026-0117" not in page.text, "farmers' certificate numbers stay with inspectors"
