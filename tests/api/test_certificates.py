@@ -172,3 +172,13 @@ def test_the_inspector_console_lists_issued_and_flags_missing_certificates(
     assert "质量安全控制符合要求" in one.text
     flagged = inspector_client.get(f"/inspect/certificates/{bare}", headers=html)
     assert "缺少合格证" in flagged.text
+
+
+def test_the_staff_batch_page_links_the_packed_batchs_certificate(
+    staff_client: TestClient, staff_token: str, agent_token: str
+) -> None:
+    lot = _batch_from_delivery(staff_client, staff_token, agent_token)
+    _pack(staff_client, staff_token, lot)
+    page = staff_client.get(f"/staff/batches/{lot}", headers={"Accept": "text/html"})
+    assert f"/api/v1/batches/{lot}/certificate.pdf" in page.text
+    assert f"/api/v1/batches/{lot}/certificate.zpl" in page.text

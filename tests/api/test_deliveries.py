@@ -13,7 +13,7 @@ from farmtrace.cli import main
 from labels.harvest_lot_codes import harvest_lot_code
 from labels.lot_codes import is_valid_lot_code
 from tests.api.village import delivery, make_agent, seed_village
-from tests.fix_api import bearer
+from tests.fix_api import bearer, login
 
 
 @pytest.fixture
@@ -196,3 +196,17 @@ def test_users_add_ties_a_village_agent_to_its_point(
          "--database-url", clean_database],
     )  # fmt: skip
     assert room.exit_code != 0 and "not a village point or township station" in room.output
+
+
+def test_the_consoles_cookie_writes_only_with_its_csrf_token(
+    client: TestClient, agent_token: str, clean_database: str
+) -> None:
+    agent = make_agent(clean_database, "cookie-agent")
+    login(client, agent.user.username, agent.password)
+    page = client.get("/village", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    wrong = client.post("/api/v1/deliveries", json=delivery(), headers={"X-CSRF-Token": "forged"})
+    assert wrong.status_code == 401
+    right = client.post("/api/v1/deliveries", json=delivery(), headers={"X-CSRF-Token": token})
+    assert right.status_code == 201, right.text
+    assert right.json()["recorded_by"] == "cookie-agent"
