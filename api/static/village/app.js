@@ -4,6 +4,7 @@ import { harvestLotCode } from "./codes.js";
 import { allEntries, putEntry } from "./entries.js";
 import { shrinkPhoto } from "./photos.js";
 import { keepServerDay, sendWaiting } from "./sync.js";
+import { setUpTrips } from "./trips.js";
 
 // Often enough that a returning signal is used within a quarter minute of the agent noticing.
 const RETRY_INTERVAL_MS = 15000;
@@ -193,4 +194,5 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/village-sw.js", { scope: "/village" });
 }
 certificateChanged();
+setUpTrips();
 refresh().then(sync);
