@@ -182,3 +182,18 @@ def test_the_staff_batch_page_links_the_packed_batchs_certificate(
     page = staff_client.get(f"/staff/batches/{lot}", headers={"Accept": "text/html"})
     assert f"/api/v1/batches/{lot}/certificate.pdf" in page.text
     assert f"/api/v1/batches/{lot}/certificate.zpl" in page.text
+
+
+def test_a_certificate_number_another_producer_handed_over_too_is_flagged(
+    client: TestClient, staff_token: str, agent_token: str, inspector_client: TestClient
+) -> None:
+    post(client, staff_token, "/api/v1/producers",
+         {"code": "P-ABU2", "name": "阿布二", "village": "VP-PUTI"})  # fmt: skip
+    own = _batch_from_delivery(client, staff_token, agent_token)
+    borrowed = _batch_from_delivery(
+        client, staff_token, agent_token, farmer="P-ABU2", plot=None
+    )
+    found = client.get(f"/api/v1/batches/{borrowed}/certificates", headers=bearer(staff_token))
+    assert found.json()["received"][0]["number_elsewhere"] is True
+    page = inspector_client.get(f"/inspect/certificates/{own}", headers={"Accept": "text/html"})
+    assert "编号与其他生产者重复" in page.text
