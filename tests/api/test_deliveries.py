@@ -186,6 +186,8 @@ def test_users_add_ties_a_village_agent_to_its_point(
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "(village at VP-XINMIN)" in added.output and "token: " in added.output
+    listed = runner.invoke(main, ["users", "list", "--database-url", clean_database])
+    assert "xinmin\tvillage at VP-XINMIN\tactive" in listed.output
     missing = runner.invoke(
         main, ["users", "add", "lost", "--role", "village", "--database-url", clean_database]
     )
