@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from api.deps import Connection, DeliveryReader, ReaderUser, RecorderUser
 from api.errors import ERROR_RESPONSES, Forbidden, Invalid, NotFound
@@ -18,6 +18,14 @@ from store import farm_deliveries, media
 from store.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["village points"], responses=ERROR_RESPONSES)
+
+
+async def _request_body(request: Request) -> bytes:
+    """The raw body, read before the (synchronous, thread-pooled) handler runs."""
+    return await request.body()
+
+
+PhotoBytes = Annotated[bytes, Depends(_request_body)]
 
 
 def _point_for(user: User, asked: str | None) -> str:
@@ -94,12 +102,12 @@ def get_delivery(delivery_id: UUID, conn: Connection, user: DeliveryReader) -> D
         }
     },
 )  # fmt: skip
-async def put_certificate_photo(
-    delivery_id: UUID, request: Request, conn: Connection, user: RecorderUser
+def put_certificate_photo(
+    delivery_id: UUID, body: PhotoBytes, conn: Connection, user: RecorderUser
 ) -> DeliveryPublic:
     """The photo of the farmer's 合格证, as the image's bytes; checked by its content."""
     _readable(user, farm_deliveries.get_delivery(conn, delivery_id), conn)
-    photo = media.clean_photo(await request.body())
+    photo = media.clean_photo(body)
     with conn.transaction():
         media.store_photo(conn, photo)
     farm_deliveries.attach_photo(conn, delivery_id, photo.sha256)

@@ -212,3 +212,26 @@ def test_the_consoles_cookie_writes_only_with_its_csrf_token(
     right = client.post("/api/v1/deliveries", json=delivery(), headers={"X-CSRF-Token": token})
     assert right.status_code == 201, right.text
     assert right.json()["recorded_by"] == "cookie-agent"
+
+
+@pytest.mark.parametrize("kind", ["truncated", "gif", "bomb", "empty"])
+def test_a_photo_that_is_no_usable_image_is_refused_in_words(
+    client: TestClient, agent_token: str, kind: str
+) -> None:
+    body = delivery()
+    client.post("/api/v1/deliveries", json=body, headers=bearer(agent_token))
+    out = io.BytesIO()
+    if kind == "gif":
+        Image.new("RGB", (20, 20)).save(out, "GIF")
+    elif kind == "bomb":
+        # 10,000 × 10,000 of one colour: a few kB of PNG, 100 million pixels once decoded.
+        Image.new("1", (10_000, 10_000)).save(out, "PNG")
+    elif kind == "truncated":
+        out.write(_jpeg_with_exif()[:2000])
+    answer = client.put(
+        f"/api/v1/deliveries/{body['id']}/photo",
+        content=out.getvalue(),
+        headers={**bearer(agent_token), "Content-Type": "image/jpeg"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"].startswith("photo: ")
