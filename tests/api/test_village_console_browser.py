@@ -8,7 +8,7 @@ exactly once, even when the answer to a send is lost on the way back.
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -241,4 +241,26 @@ def test_a_station_agent_sends_its_villages_deliveries_to_the_centre(
         ).fetchall()
     assert trips == [(code, "TS-HEPING", "川L·J0101", 2)]
     assert errors == []
+    context.close()
+
+
+def test_a_refused_entry_stays_in_view_with_the_reason_until_set_aside(
+    browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.goto(f"{live_server}/login?next=/village")
+    page.fill("input[name=username]", "puti")
+    page.fill("input[name=password]", agent.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/village")
+    tomorrow = (datetime.now(DISTRICT_TIME) + timedelta(days=1)).date().isoformat()
+    page.fill("input[name=harvest_date]", tomorrow)
+    _record(page, "P-ABU", "5", None, None)
+    _wait_until(page, "document.querySelector('#queue .state-refused') !== null")
+    assert "must not be after today" in page.locator("#queue").inner_text()
+    assert page.locator("#waiting-count").inner_text() == "0"
+    page.click("#queue button.discard")
+    _wait_until(page, "document.querySelectorAll('#queue li').length === 0")
+    assert _stored(clean_database) == []
     context.close()
