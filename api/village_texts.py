@@ -19,4 +19,5 @@ VILLAGE_MESSAGES: dict[str, tuple[str, str]] = {
     "self_tested": ("自行检测合格", "own test"),
     "commissioned_test": ("委托检测合格", "laboratory test"),
     "kept_until": ("保存至", "Kept until"),
+    "number_elsewhere": ("编号与其他生产者重复", "Number also used by another producer"),
 }

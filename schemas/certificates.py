@@ -47,6 +47,10 @@ class ReceivedOnLot(BaseModel):
     issuer: str | None
     photo: str | None
     missing: bool = Field(description="the product needs a certificate and none was received")
+    number_elsewhere: bool = Field(
+        description="another producer handed over a certificate with the same number: a"
+        " borrowed or copied certificate, which the rules forbid, or a typing error"
+    )
 
 
 class IssuedCertificate(BaseModel):

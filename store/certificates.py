@@ -60,7 +60,9 @@ _RECEIVED = """
 SELECT h.code AS harvest_lot_code, f.name AS farmer_name, v.name AS village_name,
        d.certificate_number AS number, d.certificate_basis AS basis,
        CASE WHEN d.certificate_number IS NOT NULL THEN coalesce(d.certificate_issuer, f.name)
-       END AS issuer, d.certificate_photo AS photo
+       END AS issuer, d.certificate_photo AS photo,
+       EXISTS (SELECT 1 FROM farm_deliveries other WHERE other.certificate_number
+               = d.certificate_number AND other.farmer <> d.farmer) AS number_elsewhere
 FROM batch_harvest_lots bh
 JOIN harvest_lots h ON h.id = bh.harvest_lot_id
 JOIN producers f ON f.code = h.producer

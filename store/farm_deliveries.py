@@ -169,20 +169,32 @@ def list_deliveries(
     day: date | None = None,
     waiting: bool = False,
     limit: int = 500,
+    served_by: str | None = None,
+    on_trip: bool | None = None,
 ) -> list[DeliveryPublic]:
-    """Deliveries newest first: of one point, of one district day, or not yet in a batch."""
+    """Deliveries newest first: of one point, of the points a station serves (itself and
+    those under it), of one district day, not yet in a batch, on a trip or not."""
     found = rows(
         conn,
         _SELECT
         + " WHERE (%(point)s::text IS NULL OR d.village_point = %(point)s)"
+        " AND (%(served)s::text IS NULL OR d.village_point = %(served)s OR v.parent = %(served)s)"
         " AND (%(day)s::date IS NULL OR (d.recorded_at AT TIME ZONE %(zone)s)::date = %(day)s)"
         " AND (NOT %(waiting)s OR NOT EXISTS (SELECT 1 FROM batch_harvest_lots bh"
         "      WHERE bh.harvest_lot_id = d.harvest_lot_id))"
+        " AND (%(on_trip)s::boolean IS NULL OR %(on_trip)s = EXISTS (SELECT 1"
+        "      FROM trip_deliveries td WHERE td.delivery_id = d.id))"
         " ORDER BY d.recorded_at DESC, d.id LIMIT %(limit)s",
-        {"point": village_point, "day": day, "zone": DISTRICT_TIME_ZONE, "waiting": waiting,
-         "limit": limit},
+        {"point": village_point, "served": served_by, "day": day, "zone": DISTRICT_TIME_ZONE,
+         "waiting": waiting, "on_trip": on_trip, "limit": limit},
     )  # fmt: skip
     return [_public(row) for row in found]
+
+
+def station_of(conn: psycopg.Connection, point: str) -> str | None:
+    """The station a village point is under (its parent), if any."""
+    found = rows(conn, "SELECT parent FROM locations WHERE code = %s", (point,))
+    return found[0]["parent"] if found else None
 
 
 def attach_photo(conn: psycopg.Connection, delivery_id: UUID, sha256: str) -> None:

@@ -23,12 +23,16 @@ class UserListing:
     role: str
     created_at: datetime
     disabled_at: datetime | None
+    location: str | None = None
 
 
 def list_users(conn: psycopg.Connection) -> list[UserListing]:
     found = (
         conn.cursor(row_factory=dict_row)
-        .execute("SELECT username, role, created_at, disabled_at FROM users ORDER BY username")
+        .execute(
+            "SELECT username, role, created_at, disabled_at, location FROM users"
+            " ORDER BY username"
+        )
         .fetchall()
     )
     return [UserListing(**row) for row in found]

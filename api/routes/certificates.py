@@ -3,16 +3,16 @@
 import csv
 import io
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AppSettings, Connection, ReaderUser
-from api.errors import ERROR_RESPONSES, NotFound
+from api.errors import ERROR_RESPONSES, Invalid, NotFound
 from api.kde_files import inert
-from labels.certificate_pdf import render_certificate_pdf
-from labels.digital_link import build_digital_link
-from labels.fonts import find_cjk_font
+from api.routes.labels import DPIS
+from labels import MEDIA_TYPES
+from labels.certificates import render_certificate
 from schemas.certificates import BASIS_WORDS, BatchCertificates, IssuedCertificate
 from schemas.district_time import DISTRICT_TIME
 from store import certificates
@@ -36,23 +36,34 @@ def batch_certificates(lot: Lot, conn: Connection, user: ReaderUser) -> BatchCer
 
 
 @router.get(
-    "/batches/{lot}/certificate.pdf",
+    "/batches/{lot}/certificate.{fmt}",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={200: {"content": {"application/pdf": {}, "text/plain": {}}}},
 )
-def certificate_pdf(
-    lot: Lot, conn: Connection, settings: AppSettings, user: ReaderUser
+def certificate_label(
+    lot: Lot,
+    fmt: Literal["pdf", "zpl", "tspl"],
+    conn: Connection,
+    settings: AppSettings,
+    user: ReaderUser,
+    dpi: Annotated[
+        int, Query(description="thermal printer resolution", json_schema_extra={"enum": DPIS})
+    ] = 300,
 ) -> Response:
-    """The centre's 承诺达标合格证 for the batch, label-sized, with the batch's QR code."""
+    """The centre's 承诺达标合格证 for the batch: a 100 × 70 mm label with the batch's QR
+    code, as PDF or as ZPL/TSPL for the thermal printers."""
+    if dpi not in DPIS:
+        raise Invalid(f"query.dpi: the printer resolution is one of {DPIS[0]} or {DPIS[1]}")
     issued = certificates.issued_for(conn, lot)
     if issued is None:
         raise NotFound(f"batch {lot!r} has no certificate issued (it is issued at packing)")
-    uri = build_digital_link(settings.public_base_url, issued.lot_code, issued.gtin)
-    body = render_certificate_pdf(issued, uri, find_cjk_font(settings.label_font))
+    body = render_certificate(
+        issued, fmt, settings.public_base_url, dpi=dpi, font=settings.label_font
+    )
     return Response(
         body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{issued.number}.pdf"'},
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{issued.number}.{fmt}"'},
     )
 
 

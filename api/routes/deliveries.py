@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from api.deps import Connection, DeliveryReader, ReaderUser, RecorderUser
 from api.errors import ERROR_RESPONSES, Forbidden, Invalid, NotFound
@@ -18,6 +18,14 @@ from store import farm_deliveries, media
 from store.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["village points"], responses=ERROR_RESPONSES)
+
+
+async def _request_body(request: Request) -> bytes:
+    """The raw body, read before the (synchronous, thread-pooled) handler runs."""
+    return await request.body()
+
+
+PhotoBytes = Annotated[bytes, Depends(_request_body)]
 
 
 def _point_for(user: User, asked: str | None) -> str:
@@ -32,8 +40,10 @@ def _point_for(user: User, asked: str | None) -> str:
     return asked
 
 
-def _readable(user: User, delivery: DeliveryPublic) -> DeliveryPublic:
-    if user.role == "village" and delivery.village_point != user.location:
+def _readable(user: User, delivery: DeliveryPublic, conn: Connection) -> DeliveryPublic:
+    if user.role == "village" and user.location not in (
+        delivery.village_point, farm_deliveries.station_of(conn, delivery.village_point)
+    ):
         raise NotFound(f"no delivery {delivery.id}")
     return delivery
 
@@ -63,16 +73,23 @@ def list_deliveries(
     day: Annotated[date | None, Query(description="a district calendar day")] = None,
     village_point: str | None = None,
     waiting: Annotated[bool, Query(description="only those not yet in a batch")] = False,
+    on_trip: Annotated[bool | None, Query(description="only those on a trip, or not")] = None,
 ) -> list[DeliveryPublic]:
-    """Deliveries, newest first: an agent sees its own point's, staff and inspectors any."""
-    point = _point_for(user, village_point) if user.role == "village" else village_point
-    return farm_deliveries.list_deliveries(conn, point, day, waiting)
+    """Deliveries, newest first: an agent sees its point's (a station's agent also those of
+    the points under it), staff and inspectors any."""
+    if user.role == "village":
+        if village_point is not None and village_point != user.location:
+            raise Forbidden("a village agent reads only its own point's deliveries")
+        return farm_deliveries.list_deliveries(
+            conn, None, day, waiting, served_by=user.location, on_trip=on_trip
+        )
+    return farm_deliveries.list_deliveries(conn, village_point, day, waiting, on_trip=on_trip)
 
 
 @router.get("/deliveries/{delivery_id}")
 def get_delivery(delivery_id: UUID, conn: Connection, user: DeliveryReader) -> DeliveryPublic:
     """One delivery: the farmer's receipt, with the harvest lot's code."""
-    return _readable(user, farm_deliveries.get_delivery(conn, delivery_id))
+    return _readable(user, farm_deliveries.get_delivery(conn, delivery_id), conn)
 
 
 @router.put(
@@ -85,12 +102,12 @@ def get_delivery(delivery_id: UUID, conn: Connection, user: DeliveryReader) -> D
         }
     },
 )  # fmt: skip
-async def put_certificate_photo(
-    delivery_id: UUID, request: Request, conn: Connection, user: RecorderUser
+def put_certificate_photo(
+    delivery_id: UUID, body: PhotoBytes, conn: Connection, user: RecorderUser
 ) -> DeliveryPublic:
     """The photo of the farmer's 合格证, as the image's bytes; checked by its content."""
-    _readable(user, farm_deliveries.get_delivery(conn, delivery_id))
-    photo = media.clean_photo(await request.body())
+    _readable(user, farm_deliveries.get_delivery(conn, delivery_id), conn)
+    photo = media.clean_photo(body)
     with conn.transaction():
         media.store_photo(conn, photo)
     farm_deliveries.attach_photo(conn, delivery_id, photo.sha256)

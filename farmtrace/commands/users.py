@@ -49,7 +49,8 @@ def list_command(database_url: str | None) -> None:
     with connect(settings.database_url) as conn:
         for user in list_users(conn):
             state = f"disabled {user.disabled_at:%Y-%m-%d %H:%M}" if user.disabled_at else "active"
-            click.echo(f"{user.username}\t{user.role}\t{state}")
+            role = f"{user.role} at {user.location}" if user.location else user.role
+            click.echo(f"{user.username}\t{role}\t{state}")
 
 
 def _change(name: str, database_url: str | None, change: Callable[..., str | None]) -> str | None:

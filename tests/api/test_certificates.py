@@ -78,6 +78,12 @@ def test_packing_covered_produce_issues_a_certificate_with_every_required_item(
     assert box is not None
     assert (round(float(box[1]) * 25.4 / 72), round(float(box[2]) * 25.4 / 72)) == (100, 70)
 
+    zpl = client.get(f"/api/v1/batches/{lot}/certificate.zpl?dpi=203", headers=bearer(staff_token))
+    assert zpl.status_code == 200 and "承诺达标合格证" in zpl.text and "^BQN" in zpl.text
+    assert "^PW799" in zpl.text, "100 mm at 203 dpi"
+    tspl = client.get(f"/api/v1/batches/{lot}/certificate.tspl", headers=bearer(staff_token))
+    assert tspl.status_code == 200 and "SIZE 100 mm, 70 mm" in tspl.text and "QRCODE" in tspl.text
+
     page = client.get(f"/l/{lot}", headers={"Accept-Language": "zh-CN"})
     assert "承诺达标合格证" in page.text and issued["number"] in page.text
     assert "HGZ-2026-0117" not in page.text, "farmers' certificate numbers stay with inspectors"
@@ -166,3 +172,28 @@ def test_the_inspector_console_lists_issued_and_flags_missing_certificates(
     assert "质量安全控制符合要求" in one.text
     flagged = inspector_client.get(f"/inspect/certificates/{bare}", headers=html)
     assert "缺少合格证" in flagged.text
+
+
+def test_the_staff_batch_page_links_the_packed_batchs_certificate(
+    staff_client: TestClient, staff_token: str, agent_token: str
+) -> None:
+    lot = _batch_from_delivery(staff_client, staff_token, agent_token)
+    _pack(staff_client, staff_token, lot)
+    page = staff_client.get(f"/staff/batches/{lot}", headers={"Accept": "text/html"})
+    assert f"/api/v1/batches/{lot}/certificate.pdf" in page.text
+    assert f"/api/v1/batches/{lot}/certificate.zpl" in page.text
+
+
+def test_a_certificate_number_another_producer_handed_over_too_is_flagged(
+    client: TestClient, staff_token: str, agent_token: str, inspector_client: TestClient
+) -> None:
+    post(client, staff_token, "/api/v1/producers",
+         {"code": "P-ABU2", "name": "阿布二", "village": "VP-PUTI"})  # fmt: skip
+    own = _batch_from_delivery(client, staff_token, agent_token)
+    borrowed = _batch_from_delivery(
+        client, staff_token, agent_token, farmer="P-ABU2", plot=None
+    )
+    found = client.get(f"/api/v1/batches/{borrowed}/certificates", headers=bearer(staff_token))
+    assert found.json()["received"][0]["number_elsewhere"] is True
+    page = inspector_client.get(f"/inspect/certificates/{own}", headers={"Accept": "text/html"})
+    assert "编号与其他生产者重复" in page.text

@@ -13,7 +13,7 @@ from farmtrace.cli import main
 from labels.harvest_lot_codes import harvest_lot_code
 from labels.lot_codes import is_valid_lot_code
 from tests.api.village import delivery, make_agent, seed_village
-from tests.fix_api import bearer
+from tests.fix_api import bearer, login
 
 
 @pytest.fixture
@@ -186,6 +186,8 @@ def test_users_add_ties_a_village_agent_to_its_point(
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "(village at VP-XINMIN)" in added.output and "token: " in added.output
+    listed = runner.invoke(main, ["users", "list", "--database-url", clean_database])
+    assert "xinmin\tvillage at VP-XINMIN\tactive" in listed.output
     missing = runner.invoke(
         main, ["users", "add", "lost", "--role", "village", "--database-url", clean_database]
     )
@@ -196,3 +198,40 @@ def test_users_add_ties_a_village_agent_to_its_point(
          "--database-url", clean_database],
     )  # fmt: skip
     assert room.exit_code != 0 and "not a village point or township station" in room.output
+
+
+def test_the_consoles_cookie_writes_only_with_its_csrf_token(
+    client: TestClient, agent_token: str, clean_database: str
+) -> None:
+    agent = make_agent(clean_database, "cookie-agent")
+    login(client, agent.user.username, agent.password)
+    page = client.get("/village", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    wrong = client.post("/api/v1/deliveries", json=delivery(), headers={"X-CSRF-Token": "forged"})
+    assert wrong.status_code == 401
+    right = client.post("/api/v1/deliveries", json=delivery(), headers={"X-CSRF-Token": token})
+    assert right.status_code == 201, right.text
+    assert right.json()["recorded_by"] == "cookie-agent"
+
+
+@pytest.mark.parametrize("kind", ["truncated", "gif", "bomb", "empty"])
+def test_a_photo_that_is_no_usable_image_is_refused_in_words(
+    client: TestClient, agent_token: str, kind: str
+) -> None:
+    body = delivery()
+    client.post("/api/v1/deliveries", json=body, headers=bearer(agent_token))
+    out = io.BytesIO()
+    if kind == "gif":
+        Image.new("RGB", (20, 20)).save(out, "GIF")
+    elif kind == "bomb":
+        # 10,000 × 10,000 of one colour: a few kB of PNG, 100 million pixels once decoded.
+        Image.new("1", (10_000, 10_000)).save(out, "PNG")
+    elif kind == "truncated":
+        out.write(_jpeg_with_exif()[:2000])
+    answer = client.put(
+        f"/api/v1/deliveries/{body['id']}/photo",
+        content=out.getvalue(),
+        headers={**bearer(agent_token), "Content-Type": "image/jpeg"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"].startswith("photo: ")

@@ -8,7 +8,7 @@ exactly once, even when the answer to a send is lost on the way back.
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -195,3 +195,72 @@ def test_the_village_page_allows_only_its_own_scripts(live_server: str) -> None:
     worker = httpx.get(f"{live_server}/village-sw.js")
     policy = worker.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1]
+
+
+def test_a_station_agent_sends_its_villages_deliveries_to_the_centre(
+    browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str
+) -> None:
+    with psycopg.connect(clean_database) as conn:
+        conn.execute(
+            "INSERT INTO locations (code, name, kind) VALUES ('TS-HEPING', '和平彝族乡站',"
+            " 'township_station')"
+        )
+        conn.execute("UPDATE locations SET parent = 'TS-HEPING' WHERE code = 'VP-PUTI'")
+        station = create_user(conn, "heping", "village", location="TS-HEPING")
+    now = datetime.now(DISTRICT_TIME)
+    for quantity in (30, 12):
+        recorded = httpx.post(
+            f"{live_server}/api/v1/deliveries",
+            json={"id": str(uuid.uuid4()), "farmer": "P-SHAMA", "product": "CABBAGE",
+                  "harvest_date": now.date().isoformat(), "quantity": quantity, "unit": "kg",
+                  "certificate": None, "recorded_at": now.isoformat()},
+            headers={"Authorization": f"Bearer {agent.token}"},
+        )  # fmt: skip
+        assert recorded.status_code == 201, recorded.text
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/login?next=/village")
+    page.fill("input[name=username]", "heping")
+    page.fill("input[name=password]", station.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/village")
+    assert "沙马拉格" in page.locator("select[name=farmer]").inner_text()
+    page.click("#trip-load")
+    page.wait_for_selector("#trip-form:not([hidden])")
+    assert page.locator("#trip-deliveries li").count() == 2
+    page.fill("#trip-form input[name=vehicle]", "川L·J0101")
+    page.click("#trip-form button[type=submit]")
+    _wait_until(page, "document.getElementById('trip-result').dataset.trip !== undefined")
+    code = page.locator("#trip-result").get_attribute("data-trip")
+    with psycopg.connect(clean_database) as conn:
+        trips = conn.execute(
+            "SELECT t.code, t.origin, t.vehicle, count(*) FROM trips t"
+            " JOIN trip_deliveries d ON d.trip_id = t.id GROUP BY t.id"
+        ).fetchall()
+    assert trips == [(code, "TS-HEPING", "川L·J0101", 2)]
+    assert errors == []
+    context.close()
+
+
+def test_a_refused_entry_stays_in_view_with_the_reason_until_set_aside(
+    browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.goto(f"{live_server}/login?next=/village")
+    page.fill("input[name=username]", "puti")
+    page.fill("input[name=password]", agent.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/village")
+    tomorrow = (datetime.now(DISTRICT_TIME) + timedelta(days=1)).date().isoformat()
+    page.fill("input[name=harvest_date]", tomorrow)
+    _record(page, "P-ABU", "5", None, None)
+    _wait_until(page, "document.querySelector('#queue .state-refused') !== null")
+    assert "must not be after today" in page.locator("#queue").inner_text()
+    assert page.locator("#waiting-count").inner_text() == "0"
+    page.click("#queue button.discard")
+    _wait_until(page, "document.querySelectorAll('#queue li').length === 0")
+    assert _stored(clean_database) == []
+    context.close()

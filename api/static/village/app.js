@@ -4,6 +4,7 @@ import { harvestLotCode } from "./codes.js";
 import { allEntries, putEntry } from "./entries.js";
 import { shrinkPhoto } from "./photos.js";
 import { keepServerDay, sendWaiting } from "./sync.js";
+import { setUpTrips } from "./trips.js";
 
 // Often enough that a returning signal is used within a quarter minute of the agent noticing.
 const RETRY_INTERVAL_MS = 15000;
@@ -18,6 +19,7 @@ const STATE_WORDS = {
   photo: "照片待发送 photo waiting",
   sent: "已发送 sent",
   refused: "被拒绝 refused",
+  discarded: "已放弃 discarded",
 };
 const BASIS_WORDS = {
   quality_control: "质量安全控制符合要求 quality control",
@@ -86,6 +88,17 @@ function entryItem(entry) {
   open.type = "button";
   open.addEventListener("click", () => showReceipt(entry));
   item.append(open);
+  if (entry.state === "refused") {
+    // The server said why; the agent records it again correctly and sets this one aside.
+    const discard = element("button", "放弃此条 Discard", "secondary discard");
+    discard.type = "button";
+    discard.addEventListener("click", async () => {
+      entry.state = "discarded";
+      await putEntry(entry);
+      await refresh();
+    });
+    item.append(" ", discard);
+  }
   return item;
 }
 
@@ -94,11 +107,11 @@ async function refresh() {
   const waiting = entries.filter((entry) => entry.state === "waiting" || entry.state === "photo");
   document.getElementById("waiting-count").textContent = String(waiting.length);
   document.getElementById("queue").replaceChildren(
-    ...entries.filter((entry) => entry.state !== "sent").map(entryItem),
+    ...entries.filter((entry) => !["sent", "discarded"].includes(entry.state)).map(entryItem),
   );
   const day = today();
   document.getElementById("today").replaceChildren(
-    ...entries.filter((entry) => entry.day === day).map(entryItem),
+    ...entries.filter((entry) => entry.day === day && entry.state !== "discarded").map(entryItem),
   );
   const network = document.getElementById("network");
   network.textContent = navigator.onLine ? "在线 Online" : "离线：记录保存在手机上 Offline: entries stay on this phone";
@@ -193,4 +206,5 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/village-sw.js", { scope: "/village" });
 }
 certificateChanged();
+setUpTrips();
 refresh().then(sync);

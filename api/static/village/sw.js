@@ -1,7 +1,7 @@
 // The village console's service worker: keeps the page and its files so the console opens
 // with no network once it has been opened. Writes are never cached: the page keeps its
 // entries in IndexedDB and sends them itself.
-const CACHE = "farmtrace-village-v1";
+const CACHE = "farmtrace-village-v2";
 const SHELL = [
   "/village",
   "/static/farmtrace.css",
@@ -12,6 +12,7 @@ const SHELL = [
   "/static/village/entries.js",
   "/static/village/photos.js",
   "/static/village/sync.js",
+  "/static/village/trips.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -2,13 +2,13 @@
 // made on the phone, makes the server store a resend as nothing new.
 import { allEntries, putEntry } from "./entries.js";
 
-class SignInNeeded extends Error {}
+export class SignInNeeded extends Error {}
 
 function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]').content;
 }
 
-async function send(method, url, body, contentType) {
+export async function send(method, url, body, contentType) {
   const response = await fetch(url, {
     method,
     body,
