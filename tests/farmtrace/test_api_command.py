@@ -49,4 +49,3 @@ def test_api_workers_serve_from_as_many_processes(database_url: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
