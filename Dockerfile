@@ -29,4 +29,5 @@ USER farmtrace
 WORKDIR /home/farmtrace
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000 9100
+# One worker process per core the container may use; FARMTRACE_API_WORKERS sets another number.
 CMD ["farmtrace", "api", "--host", "0.0.0.0", "--port", "8000"]

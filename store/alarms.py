@@ -153,12 +153,21 @@ def _remember_last_readings(conn: psycopg.Connection, arrivals: list[Arrival]) -
 
 
 def _evaluate_excursion(
-    conn: psycopg.Connection, device_id: str, metric: str, now: datetime, fresh_within: timedelta
+    conn: psycopg.Connection,
+    device_id: str,
+    metric: str,
+    since: datetime,
+    now: datetime,
+    fresh_within: timedelta,
 ) -> AlarmChange | None:
+    """Judge the run reaching the device's newest reading of the metric. Only readings from
+    ``since`` (the oldest just arrived) are looked at for the newest: a metric with nothing
+    that recent did not change, and the bound keeps the look-up off older chunks."""
     latest = rows(
         conn,
-        "SELECT time FROM readings WHERE device_id = %s AND metric = %s ORDER BY time DESC LIMIT 1",
-        (device_id, metric),
+        "SELECT time FROM readings WHERE device_id = %s AND metric = %s AND time >= %s"
+        " ORDER BY time DESC LIMIT 1",
+        (device_id, metric, since),
     )
     if not latest:
         return None
@@ -202,7 +211,9 @@ def _evaluate_silences(conn: psycopg.Connection, now: datetime, factor: float) -
         conn,
         "SELECT d.device_id, i.location, d.reporting_interval_s,"
         " coalesce(l.last_time, lower(i.during)) AS last_time,"
-        " i.device_id IS NOT NULL AND d.revoked_at IS NULL AS should_report"
+        " i.device_id IS NOT NULL AND d.revoked_at IS NULL AS should_report,"
+        " EXISTS (SELECT 1 FROM alarms a WHERE a.kind = 'silence' AND a.device_id = d.device_id"
+        "   AND a.closed_at IS NULL) AS alarmed"
         " FROM devices d"
         " LEFT JOIN device_installations i ON i.device_id = d.device_id"
         "   AND i.during @> %s::timestamptz"
@@ -214,6 +225,8 @@ def _evaluate_silences(conn: psycopg.Connection, now: datetime, factor: float) -
     for device in devices:
         allowed = timedelta(seconds=device["reporting_interval_s"] * factor)
         silent = device["should_report"] and now - device["last_time"] > allowed
+        if silent == device["alarmed"]:
+            continue  # nothing changed: no statement per device and round
         change = (
             _open(
                 conn,
@@ -243,7 +256,11 @@ def evaluate_alarms(
     changes: list[AlarmChange] = []
     with conn.transaction():
         _remember_last_readings(conn, arrivals)
-        for device_id in sorted({a.device_id for a in arrivals}):
+        oldest: dict[str, datetime] = {}
+        for arrival in arrivals:
+            known = oldest.get(arrival.device_id, arrival.first_time)
+            oldest[arrival.device_id] = min(known, arrival.first_time)
+        for device_id in sorted(oldest):
             interval = rows(
                 conn, "SELECT reporting_interval_s FROM devices WHERE device_id = %s", (device_id,)
             )
@@ -251,7 +268,9 @@ def evaluate_alarms(
                 continue
             fresh_within = timedelta(seconds=interval[0]["reporting_interval_s"] * silence_factor)
             for metric in ALARM_METRICS:
-                change = _evaluate_excursion(conn, device_id, metric, now, fresh_within)
+                change = _evaluate_excursion(
+                    conn, device_id, metric, oldest[device_id], now, fresh_within
+                )
                 if change is not None:
                     changes.append(change)
         changes += _evaluate_silences(conn, now, silence_factor)

@@ -12,6 +12,9 @@ of a covered hour and begins in the tail of the one before (told by the hours' f
 readings), or it lies among uncovered hours and their two neighbours, which are read raw.
 """
 
+import math
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -63,10 +66,10 @@ def _spans(hours: list[float], low: float, high: float) -> list[Span]:
     ]
 
 
-def _outside(hour: StoredHour, limits: Limits) -> bool:
-    return (limits.low is not None and hour.low < limits.low) or (
-        limits.high is not None and hour.high > limits.high
-    )
+def _outside(hours: Iterable[StoredHour], limits: Limits) -> list[float]:
+    low = -math.inf if limits.low is None else limits.low
+    high = math.inf if limits.high is None else limits.high
+    return [hour.start for hour in hours if hour.low < low or hour.high > high]
 
 
 def excursion_reads(place: SeriesPlace, metric: str, limits: Limits) -> list[Span]:
@@ -74,13 +77,17 @@ def excursion_reads(place: SeriesPlace, metric: str, limits: Limits) -> list[Spa
     stored = place.hours.by_metric.get(metric, {})
     edges = {hour_start(place.start), hour_start(place.end - 1e-6)}
     pending = {h for h in place.hours.pending if place.touches(h)}
-    # Every hour that may hold readings, in order.
+    # Every hour that may hold readings, in order; the ones to read, and the next after each.
     candidates = sorted(h for h in {*stored, *pending, *edges} if place.touches(h))
+    doubtful = {
+        *pending,
+        *(h for h in edges if not place.whole(h)),
+        *_outside(stored.values(), limits),
+    }
     needed: set[float] = set()
-    for i, hour in enumerate(candidates):
-        row = stored.get(hour)
-        if hour in pending or not place.whole(hour) or (row is not None and _outside(row, limits)):
-            needed.update(candidates[i : i + 2])
+    for hour in doubtful:
+        i = bisect_left(candidates, hour)
+        needed.update(candidates[i : i + 2])
     return _spans(sorted(needed), place.start, place.end)
 
 

@@ -74,11 +74,13 @@ def device_hours(
     conn: psycopg.Connection, device_id: str, metrics: list[str], low: datetime, high: datetime
 ) -> DeviceHours:
     found = (
-        conn.cursor(row_factory=tuple_row)
+        # date_part gives float8 at once (extract gives numeric: 8 times slower here), and
+        # binary rows skip parsing text: together 50 ms of a year's hours become 12.
+        conn.cursor(row_factory=tuple_row, binary=True)
         .execute(
-            "SELECT metric, extract(epoch FROM bucket)::float8, min, max,"
-            " extract(epoch FROM first_time)::float8, extract(epoch FROM last_time)::float8,"
-            " longest_gap_s FROM reading_hours WHERE device_id = %s AND metric = ANY(%s)"
+            "SELECT metric, date_part('epoch', bucket), min, max, date_part('epoch', first_time),"
+            " date_part('epoch', last_time), longest_gap_s"
+            " FROM reading_hours WHERE device_id = %s AND metric = ANY(%s)"
             " AND bucket >= %s AND bucket < %s",
             (device_id, metrics, moment(hour_start(seconds(low))), high),
         )
