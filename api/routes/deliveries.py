@@ -14,7 +14,7 @@ from api.deps import Connection, DeliveryReader, ReaderUser, RecorderUser
 from api.errors import ERROR_RESPONSES, Forbidden, Invalid, NotFound
 from labels.harvest_lot_codes import harvest_lot_code
 from schemas.deliveries import DeliveryCreate, DeliveryPublic
-from store import farm_deliveries, media
+from store import delivery_photos, farm_deliveries
 from store.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["village points"], responses=ERROR_RESPONSES)
@@ -107,9 +107,9 @@ def put_certificate_photo(
 ) -> DeliveryPublic:
     """The photo of the farmer's 合格证, as the image's bytes; checked by its content."""
     _readable(user, farm_deliveries.get_delivery(conn, delivery_id), conn)
-    photo = media.clean_photo(body)
+    photo = delivery_photos.clean_photo(body)
     with conn.transaction():
-        media.store_photo(conn, photo)
+        delivery_photos.store_photo(conn, photo)
     farm_deliveries.attach_photo(conn, delivery_id, photo.sha256)
     return farm_deliveries.get_delivery(conn, delivery_id)
 
@@ -121,7 +121,7 @@ def put_certificate_photo(
 )
 def get_media(sha256: str, conn: Connection, user: ReaderUser) -> Response:
     """A stored photo by its content hash (staff and inspectors)."""
-    found = media.load_photo(conn, sha256.lower()) if len(sha256) == 64 else None
+    found = delivery_photos.load_photo(conn, sha256.lower()) if len(sha256) == 64 else None
     if found is None:
         raise NotFound(f"no media {sha256!r}")
     content_type, data = found
