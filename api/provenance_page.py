@@ -19,6 +19,7 @@ from api.pack_scans import PackScan
 from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
+from api.romanize import romanize
 from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
@@ -32,6 +33,7 @@ PAGE_MODULES = (
     "chart_scale.py",
     "public_texts.py",
     "pack_scans.py",
+    "romanize.py",
 )
 
 
@@ -118,13 +120,24 @@ def _briefly_out(cold_chain: ColdChain) -> bool:
     return below or above
 
 
+def _namer(language: Language) -> Callable[[str | None, str | None], str]:
+    """A name in the page's language: the English one staff gave, else the Chinese in pinyin."""
+
+    def name(zh: str | None, en: str | None) -> str:
+        if language == "zh":
+            return zh or en or ""
+        return en or romanize(zh or "")
+
+    return name
+
+
 def _origin_place(language: Language) -> Callable[[Origin], str]:
     """Where it grew, largest unit first in Chinese (四川省乐山市金口河区永和镇新乐村); the
     service point where it was handed in is not the origin."""
 
     def place(origin: Origin) -> str:
         if language == "en":
-            return origin.admin_area_en or origin.village_name_en or origin.village_name
+            return origin.admin_area_en or origin.village_name_en or romanize(origin.village_name)
         return origin.admin_area or f"{origin.township or ''}{origin.village_name}"
 
     return place
@@ -203,7 +216,8 @@ def render_page(
         storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
         place=_origin_place(language),
         s=summary,
-        name=lambda zh, en: zh if language == "zh" or not en else en,
+        name=_namer(language),
+        person=lambda text: text if language == "zh" else romanize(text, person=True),
         when=_when,
         day=_day,
         duration=_duration(language),
