@@ -41,6 +41,8 @@ PAGE_TEXTS: dict[str, tuple[str, str]] = {
     "no_tests": ("暂无检测记录", "No tests recorded yet"),
     "limit": ("限量", "limit"),
     "moisture": ("水分", "Moisture"),
+    "report_number": ("报告编号", "Report no."),
+    "report_link": ("查看检测报告", "Read the test report"),
     "cold_chain": ("冷链记录", "Cold chain"),
     "cold_chain_pending": ("冷链记录整理中", "The cold-chain record is being evaluated"),
     "cold_chain_hours": ("储运时长", "Time stored and carried"),

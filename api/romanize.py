@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 GENERIC_WORDS = {
     "农产品质量检测站": "Agricultural Product Quality Testing Station",
     "专业合作社": "Specialised Cooperative",
+    "农产品质量": "Agricultural Product Quality",
     "有限公司": "Co., Ltd.",
     "合作社": "Cooperative",
     "检测站": "Testing Station",

@@ -55,6 +55,9 @@ class TestResult(BaseModel):
     standard: str | None
     moisture_percent: float | None
     residues: list[Residue]
+    report_number: str | None = None
+    lab_cma: str | None = None
+    report_url: str | None = None
 
 
 class ColdChainFinding(BaseModel):

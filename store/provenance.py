@@ -130,4 +130,7 @@ def _test(event: dict[str, Any], data: dict[str, Any]) -> TestResult:
         standard=data.get("standard"),
         moisture_percent=data.get("moisture_percent"),
         residues=[Residue(**item) for item in data.get("pesticide_residue", [])],
+        report_number=data.get("report_number"),
+        lab_cma=data.get("lab_cma"),
+        report_url=data.get("report_url"),
     )

@@ -38,6 +38,11 @@ def _batch_from_yaxi(client: TestClient, token: str) -> str:
           "village": "VP-YAXI"})  # fmt: skip
     lot = str(receive(client, token, producer="COOP-YAXI", village="VP-YAXI")["lot_code"])
     process_and_pack(client, token, lot)
+    post(client, token, f"/api/v1/batches/{lot}/events", {
+        "type": "testing", "time": "2026-05-06T16:00:00+08:00",
+        "data": {"passed": True, "lab": "乐山市农产品质量检测中心", "report_number": "LS-2026-0815",
+                 "lab_cma": "212312340567", "report_url": "https://lab.example.cn/r/0815.pdf"},
+    })  # fmt: skip
     return lot
 
 
@@ -53,6 +58,8 @@ def test_the_origin_is_the_village_in_chinese_order_with_full_width_punctuation(
     assert '<meta name="description" content="金口河乌天麻（鲜）：' in page
     assert "请在 2~5 °C 冷藏保存。" in page
     assert 'href="tel:08332600315"' in page and 'href="tel:12315"' in page
+    assert "报告编号 LS-2026-0815 · CMA 212312340567" in page
+    assert 'href="https://lab.example.cn/r/0815.pdf"' in page
 
 
 def test_the_english_page_says_its_own_words_in_english(
