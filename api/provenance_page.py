@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from api.i18n import HTML_LANG, Language, translate
@@ -20,6 +20,7 @@ from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
 from api.romanize import romanize
+from schemas.certificates import CertificateShown
 from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
@@ -50,6 +51,12 @@ def _render_tag() -> str:
 RENDER_TAG = _render_tag()
 
 
+def district_today() -> date:
+    """Pages judge certificates' validity on the day they are shown, so renders and ETags
+    are per district day as well as per summary version."""
+    return in_district_time(datetime.now(UTC)).date()
+
+
 class RenderCache:
     def __init__(self, size: int = RENDER_CACHE_SIZE) -> None:
         self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
@@ -57,6 +64,7 @@ class RenderCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> bytes | None:
+        key = (*key, district_today())
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -64,6 +72,7 @@ class RenderCache:
             return found
 
     def put(self, key: tuple[object, ...], body: bytes) -> None:
+        key = (*key, district_today())
         with self._lock:
             self._entries[key] = body
             if len(self._entries) > self._size:
@@ -75,7 +84,8 @@ def etag_for(
 ) -> str:
     """The centre's phone is printed on pages, so a new number must not revalidate old ones."""
     contact = hashlib.sha256((centre_phone or "").encode()).hexdigest()[:4]
-    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}"'
+    day = district_today().strftime("%y%m%d")
+    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}-{day}"'
 
 
 def _when(moment: datetime) -> str:
@@ -201,8 +211,20 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
+def _validity(today: date) -> Callable[[CertificateShown], str]:
+    def state(certificate: CertificateShown) -> str:
+        if certificate.valid_until < today:
+            return "expired"
+        return "not_yet" if certificate.valid_from > today else "valid"
+
+    return state
+
+
 def render_page(
-    summary: ProvenanceSummary, language: Language, centre_phone: str | None = None
+    summary: ProvenanceSummary,
+    language: Language,
+    centre_phone: str | None = None,
+    today: date | None = None,
 ) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
@@ -215,6 +237,7 @@ def render_page(
         briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
         storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
         place=_origin_place(language),
+        validity=_validity(today or district_today()),
         s=summary,
         name=_namer(language),
         person=lambda text: text if language == "zh" else romanize(text, person=True),

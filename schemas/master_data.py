@@ -92,6 +92,13 @@ class ProducerCreate(BaseModel):
     public_name_consent: bool = Field(
         default=False, description="whether the name may appear on public provenance pages"
     )
+    profile: Text | None = Field(
+        default=None, description="the producer's own words about themselves, for the page"
+    )
+    profile_en: Text | None = None
+    public_profile_consent: bool = Field(
+        default=False, description="whether the profile may appear on public provenance pages"
+    )
 
 
 class ProducerPublic(BaseModel):
@@ -101,6 +108,9 @@ class ProducerPublic(BaseModel):
     village: str | None
     township: str | None
     public_name_consent: bool
+    profile: str | None = None
+    profile_en: str | None = None
+    public_profile_consent: bool = False
 
 
 class LocationCreate(BaseModel):

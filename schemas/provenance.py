@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.certificates import CertificateShown
+
 # "not_cooled": the product has a storage profile but was never stored or carried yet, so
 # there is nothing to judge (and nothing to call 符合要求).
 ColdChainVerdict = Literal["held", "excursions", "gaps", "no_data", "no_profile", "not_cooled"]
@@ -26,6 +28,10 @@ class Origin(BaseModel):
     producer_name: str | None = Field(
         description="a cooperative's or enterprise's name; a farmer's only with their consent"
     )
+    producer_profile: str | None = Field(
+        default=None, description="the producer's own words, only with their consent"
+    )
+    producer_profile_en: str | None = None
 
 
 class Step(BaseModel):
@@ -147,3 +153,4 @@ class ProvenanceSummary(BaseModel):
     cold_chain: ColdChain | None = Field(
         description="None until the cold-chain record has been evaluated"
     )
+    certificates: list[CertificateShown] = Field(default_factory=list)

@@ -26,7 +26,10 @@ _PRODUCT_COLUMNS = (
 _PRODUCT_SELECT = _PRODUCT_COLUMNS.replace(
     "pack_quantity", "pack_quantity::float8 AS pack_quantity"
 )
-_PRODUCER_COLUMNS = "code, name, kind, village, township, public_name_consent"
+_PRODUCER_COLUMNS = (
+    "code, name, kind, village, township, public_name_consent, profile, profile_en,"
+    " public_profile_consent"
+)
 _LOCATION_COLUMNS = "code, name, name_en, kind, gln, township, parent, admin_area, admin_area_en"
 _PROFILE_FIELDS = tuple(StorageProfile.model_fields)
 
@@ -99,10 +102,12 @@ def create_producer(
 ) -> ProducerPublic:
     _insert(
         conn,
-        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO producers ({_PRODUCER_COLUMNS})"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             producer.code, producer.name, producer.kind, producer.village, producer.township,
-            producer.public_name_consent,
+            producer.public_name_consent, producer.profile, producer.profile_en,
+            producer.public_profile_consent,
         ),
         f"producer {producer.code}",
         user_id,

@@ -11,14 +11,16 @@ import psycopg
 
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
+from store.certificates import certificates_for_batch
 from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
 from store.genealogy import ancestor_ids
 
 _BATCH = """
-SELECT b.id, b.lot_code, p.gtin, p.name_zh AS product_name_zh, p.name_en AS product_name_en,
-       p.category, b.grade, p.grade_standard, b.quantity::float8 AS quantity, b.unit, b.status,
+SELECT b.id, b.product, b.lot_code, p.gtin, p.name_zh AS product_name_zh,
+       p.name_en AS product_name_en, p.category, b.grade, p.grade_standard,
+       b.quantity::float8 AS quantity, b.unit, b.status,
        b.received_at, b.packed_at, b.best_before, b.recalled_at, b.recall_reason
 FROM batches b JOIN products p ON p.code = b.product WHERE b.id = %s
 """
@@ -27,7 +29,9 @@ _ORIGINS = """
 SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
        coalesce(v.township, pr.township) AS township, v.admin_area, v.admin_area_en,
        h.harvest_date, pr.kind AS producer_kind,
-       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name
+       CASE WHEN pr.kind <> 'farmer' OR pr.public_name_consent THEN pr.name END AS producer_name,
+       CASE WHEN pr.public_profile_consent THEN pr.profile END AS producer_profile,
+       CASE WHEN pr.public_profile_consent THEN pr.profile_en END AS producer_profile_en
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer
@@ -58,11 +62,12 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
     ancestors = ancestor_ids(conn, [batch_id])
     steps, tests = _steps_and_tests(conn, batch_id, ancestors, batch["received_at"])
     return ProvenanceSummary(
-        **{key: value for key, value in batch.items() if key != "id"},
+        **{key: value for key, value in batch.items() if key not in ("id", "product")},
         origins=[Origin(**row) for row in rows(conn, _ORIGINS, ([batch_id, *ancestors],))],
         steps=steps,
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
+        certificates=certificates_for_batch(conn, batch["product"], [batch_id, *ancestors]),
     )
 
 
