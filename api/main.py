@@ -28,6 +28,7 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    media,
     packs,
     recalls,
     resolver,
@@ -42,6 +43,7 @@ from schemas.scans import CopyRule
 from schemas.settings import Settings, get_settings
 from schemas.time_bounds import allow_ahead
 from store.db import open_pool
+from store.media_storage import DiskMediaStorage
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Below this a response gains little from compression (headers and framing dominate).
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
+    app.state.media_storage = DiskMediaStorage(Path(settings.media_dir))
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.add_middleware(
         SignedCookieSessions,
@@ -96,7 +99,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.public_base_url.startswith("https://"),
     )
     app.add_middleware(NulGuard)
-    app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.request_body_max_bytes,
+        larger={"/api/v1/media": settings.media_upload_max_bytes},
+    )
     app.add_middleware(RequestMetrics)
     # Pages travel compressed (a provenance page shrinks to about a third on a slow link).
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
@@ -115,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         labels.router,
         packs.router,
         certificates.router,
+        media.router,
         history.router,
         epcis.router,
         alarms.router,

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.certificates import CertificateShown
+from schemas.media import DocumentShown, PhotoShown
 
 # "not_cooled": the product has a storage profile but was never stored or carried yet, so
 # there is nothing to judge (and nothing to call 符合要求).
@@ -154,3 +155,5 @@ class ProvenanceSummary(BaseModel):
         description="None until the cold-chain record has been evaluated"
     )
     certificates: list[CertificateShown] = Field(default_factory=list)
+    photos: list[PhotoShown] = Field(default_factory=list)
+    documents: list[DocumentShown] = Field(default_factory=list)

@@ -16,6 +16,7 @@ from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
 from store.genealogy import ancestor_ids
+from store.media import media_for_batch
 
 _BATCH = """
 SELECT b.id, b.product, b.lot_code, p.gtin, p.name_zh AS product_name_zh,
@@ -61,6 +62,7 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
     batch = found[0]
     ancestors = ancestor_ids(conn, [batch_id])
     steps, tests = _steps_and_tests(conn, batch_id, ancestors, batch["received_at"])
+    photos, documents = media_for_batch(conn, [batch_id, *ancestors])
     return ProvenanceSummary(
         **{key: value for key, value in batch.items() if key not in ("id", "product")},
         origins=[Origin(**row) for row in rows(conn, _ORIGINS, ([batch_id, *ancestors],))],
@@ -68,6 +70,8 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
         certificates=certificates_for_batch(conn, batch["product"], [batch_id, *ancestors]),
+        photos=photos,
+        documents=documents,
     )
 
 
