@@ -102,7 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.request_body_max_bytes,
-        larger={"/api/v1/media": settings.media_upload_max_bytes},
+        larger={
+            "/api/v1/media": settings.media_upload_max_bytes,
+            "/staff/media/": settings.media_upload_max_bytes,
+        },
     )
     app.add_middleware(RequestMetrics)
     # Pages travel compressed (a provenance page shrinks to about a third on a slow link).

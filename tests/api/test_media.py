@@ -1,6 +1,7 @@
 """Photos and PDFs: checked by content, stripped of metadata, resized, stored by hash, cached."""
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ HTML = {"Accept": "text/html"}
 
 @pytest.fixture
 def client(api_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+    """The application keeping its media in the test's own folder."""
     app: FastAPI = create_app(api_settings.model_copy(update={"media_dir": str(tmp_path)}))
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
@@ -98,3 +100,33 @@ def test_the_page_shows_photos_lazily_with_their_size_and_links_the_test_report(
     pdf = report.json()["variants"][0]["digest"]  # type: ignore[attr-defined]
     assert f'href="/media/{pdf}"' in page and "检测报告" in page
     assert client.get(f"/media/{pdf}").headers["content-type"] == "application/pdf"
+
+
+def test_staff_attach_a_camera_photo_from_the_console(
+    staff_client: TestClient, staff_token: str
+) -> None:
+    seed_master_data(staff_client, staff_token)
+    lot = receive(staff_client, staff_token)["lot_code"]
+    page = staff_client.get(f"/staff/batches/{lot}", headers=HTML).text
+    action = f"/staff/media/{lot}"
+    form = re.search(rf'<form method="post" action="{action}".*?</form>', page, re.S)
+    assert form is not None and 'accept="image/*,application/pdf"' in form.group(0)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(0))
+    subject = re.search(r'value="(producer:[^"]+)"', form.group(0))
+    assert token is not None and subject is not None
+    answer = staff_client.post(
+        action,
+        data={"csrf_token": token.group(1), "subject": subject.group(1), "caption": "合作社"},
+        files={"file": ("IMG_0001.JPG", _phone_photo(), "image/jpeg")},
+        headers=HTML, follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    public = staff_client.get(f"/l/{lot}", headers=HTML).text
+    assert "实拍照片" in public and 'loading="lazy"' in public
+    refused = staff_client.post(
+        action,
+        data={"csrf_token": token.group(1), "subject": subject.group(1)},
+        files={"file": ("notes.jpg", b"plain text", "image/jpeg")},
+        headers=HTML, follow_redirects=False,
+    )  # fmt: skip
+    assert refused.status_code == 422 and "不是可读取的图片" in refused.text
