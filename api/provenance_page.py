@@ -21,7 +21,7 @@ from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
 from api.romanize import romanize
-from schemas.certificates import CertificateShown
+from schemas.certifications import CertificationShown
 from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
@@ -224,8 +224,8 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
-def _validity(today: date) -> Callable[[CertificateShown], str]:
-    def state(certificate: CertificateShown) -> str:
+def _validity(today: date) -> Callable[[CertificationShown], str]:
+    def state(certificate: CertificationShown) -> str:
         if certificate.valid_until < today:
             return "expired"
         return "not_yet" if certificate.valid_from > today else "valid"

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.certificates import CertificateShown
+from schemas.certifications import CertificationShown
 from schemas.media import DocumentShown, PhotoShown
 
 # "not_cooled": the product has a storage profile but was never stored or carried yet, so
@@ -154,6 +154,6 @@ class ProvenanceSummary(BaseModel):
     cold_chain: ColdChain | None = Field(
         description="None until the cold-chain record has been evaluated"
     )
-    certificates: list[CertificateShown] = Field(default_factory=list)
+    certifications: list[CertificationShown] = Field(default_factory=list)
     photos: list[PhotoShown] = Field(default_factory=list)
     documents: list[DocumentShown] = Field(default_factory=list)

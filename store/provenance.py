@@ -11,7 +11,7 @@ import psycopg
 
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
-from store.certificates import certificates_for_batch
+from store.certifications import certifications_for_batch
 from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
@@ -69,7 +69,7 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
         steps=steps,
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
-        certificates=certificates_for_batch(conn, batch["product"], [batch_id, *ancestors]),
+        certifications=certifications_for_batch(conn, batch["product"], [batch_id, *ancestors]),
         photos=photos,
         documents=documents,
     )

@@ -13,7 +13,7 @@ TODAY = date.today()
 
 
 def _certificate(client: TestClient, token: str, **fields: object) -> None:
-    post(client, token, "/api/v1/certificates", {
+    post(client, token, "/api/v1/certifications", {
         "kind": "geographical_indication", "name": "金口河乌天麻", "number": "AGI01234",
         "issuer": "农业农村部", "valid_from": "2020-01-01",
         "valid_until": (TODAY + timedelta(days=365)).isoformat(), **fields,
@@ -42,19 +42,19 @@ def test_valid_and_expired_certificates_are_told_apart(
     assert "ORG-2019-77" in organic and "已过期" in organic and ">有效<" not in organic
     english = client.get(f"/l/{lot}?lang=en", headers=HTML).text
     assert "Geographical indication" in english and "expired" in english
-    listed = client.get("/api/v1/certificates?producer=COOP-GREEN", headers=bearer(staff_token))
+    listed = client.get("/api/v1/certifications?producer=COOP-GREEN", headers=bearer(staff_token))
     assert [c["number"] for c in listed.json()] == ["ORG-2019-77"]
 
 
 def test_a_certificate_needs_what_it_covers_and_ordered_dates(
     client: TestClient, staff_token: str
 ) -> None:
-    bad = client.post("/api/v1/certificates", headers=bearer(staff_token), json={
+    bad = client.post("/api/v1/certifications", headers=bearer(staff_token), json={
         "kind": "organic", "name": "x", "number": "1", "issuer": "y",
         "valid_from": "2025-01-01", "valid_until": "2024-01-01", "product": "NOPE",
     })  # fmt: skip
     assert bad.status_code == 422 and "valid_from is after valid_until" in bad.text
-    unknown = client.post("/api/v1/certificates", headers=bearer(staff_token), json={
+    unknown = client.post("/api/v1/certifications", headers=bearer(staff_token), json={
         "kind": "organic", "name": "x", "number": "1", "issuer": "y",
         "valid_from": "2024-01-01", "valid_until": "2025-01-01", "product": "NOPE",
     })  # fmt: skip

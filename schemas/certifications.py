@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.codes import Code, Name
 
-CertificateKind = Literal[
+CertificationKind = Literal[
     "geographical_indication", "green_food", "organic", "pollution_free", "other"
 ]
 # A certificate's dates: none was issued before the programme's records, none runs a century.
@@ -15,12 +15,12 @@ EARLIEST_VALID = date(2000, 1, 1)
 LATEST_VALID = date(2100, 12, 31)
 
 
-class CertificateCreate(BaseModel):
+class CertificationCreate(BaseModel):
     """For a product (a GI covers every batch of it), a producer, or a producer's product."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: CertificateKind
+    kind: CertificationKind
     name: Name = Field(examples=["金口河乌天麻 农产品地理标志"])
     number: Name = Field(examples=["AGI02345"])
     issuer: Name = Field(examples=["农业农村部"])
@@ -30,7 +30,7 @@ class CertificateCreate(BaseModel):
     producer: Code | None = None
 
     @model_validator(mode="after")
-    def _names_what_it_covers(self) -> "CertificateCreate":
+    def _names_what_it_covers(self) -> "CertificationCreate":
         if self.valid_from > self.valid_until:
             raise ValueError("valid_from is after valid_until")
         if self.product is None and self.producer is None:
@@ -38,14 +38,14 @@ class CertificateCreate(BaseModel):
         return self
 
 
-class CertificatePublic(CertificateCreate):
+class CertificationPublic(CertificationCreate):
     id: int
 
 
-class CertificateShown(BaseModel):
+class CertificationShown(BaseModel):
     """A certificate on a batch's page; whether it is valid is judged on the day it is shown."""
 
-    kind: CertificateKind
+    kind: CertificationKind
     name: str
     number: str
     issuer: str
