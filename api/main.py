@@ -23,6 +23,7 @@ from api.routes import (
     batches,
     certificate_pages,
     certificates,
+    certifications,
     deliveries,
     devices,
     epcis,
@@ -33,6 +34,7 @@ from api.routes import (
     inspector_console,
     labels,
     master_data,
+    media,
     packs,
     recalls,
     resolver,
@@ -49,6 +51,7 @@ from schemas.scans import CopyRule
 from schemas.settings import Settings, get_settings
 from schemas.time_bounds import allow_ahead
 from store.db import open_pool
+from store.media_storage import DiskMediaStorage
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Below this a response gains little from compression (headers and framing dominate).
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     allow_ahead(settings.time_ahead_tolerance_s)
     app.state.render_cache = RenderCache()
     app.state.front_page_cache = FrontPageCache()
+    app.state.media_storage = DiskMediaStorage(Path(settings.media_dir))
     app.state.summary_heads = SummaryHeads(settings.public_head_ttl_s)
     app.state.product_heads = ProductHeads(settings.public_head_ttl_s)
     app.add_middleware(
@@ -105,7 +109,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.public_base_url.startswith("https://"),
     )
     app.add_middleware(NulGuard)
-    app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.request_body_max_bytes,
+        larger={
+            "/api/v1/media": settings.media_upload_max_bytes,
+            "/staff/media/": settings.media_upload_max_bytes,
+        },
+    )
     app.add_middleware(RequestMetrics)
     # Pages travel compressed (a provenance page shrinks to about a third on a slow link).
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
@@ -127,6 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         certificates.router,
         labels.router,
         packs.router,
+        certifications.router,
+        media.router,
         history.router,
         epcis.router,
         alarms.router,

@@ -5,12 +5,13 @@ version changes whenever the summary does, so a cached render is never out of da
 busy page costs one small query plus a dictionary lookup.
 """
 
+import gzip
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from api.i18n import HTML_LANG, Language, translate
@@ -19,11 +20,15 @@ from api.pack_scans import PackScan
 from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
+from api.romanize import romanize
+from schemas.certifications import CertificationShown
 from schemas.provenance import ColdChain, Origin, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
 # Renders kept per process; each is a few kilobytes.
 RENDER_CACHE_SIZE = 2048
+# Compressed once per render, so the highest level costs nothing on later hits.
+GZIP_LEVEL = 9
 # The code a page's rendering depends on, besides its templates.
 PAGE_MODULES = (
     "provenance_page.py",
@@ -32,6 +37,7 @@ PAGE_MODULES = (
     "chart_scale.py",
     "public_texts.py",
     "pack_scans.py",
+    "romanize.py",
 )
 
 
@@ -48,6 +54,12 @@ def _render_tag() -> str:
 RENDER_TAG = _render_tag()
 
 
+def district_today() -> date:
+    """Pages judge certificates' validity on the day they are shown, so renders and ETags
+    are per district day as well as per summary version."""
+    return in_district_time(datetime.now(UTC)).date()
+
+
 class RenderCache:
     def __init__(self, size: int = RENDER_CACHE_SIZE) -> None:
         self._entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
@@ -55,6 +67,7 @@ class RenderCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> bytes | None:
+        key = (*key, district_today())
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -62,10 +75,21 @@ class RenderCache:
             return found
 
     def put(self, key: tuple[object, ...], body: bytes) -> None:
+        key = (*key, district_today())
         with self._lock:
             self._entries[key] = body
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+    def compressed(self, key: tuple[object, ...], body: bytes) -> bytes:
+        """The render gzipped, once: compressing on every hit would cost a busy page about a
+        third of its throughput."""
+        gzip_key = (*key, "gzip")
+        found = self.get(gzip_key)
+        if found is None:
+            found = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            self.put(gzip_key, found)
+        return found
 
 
 def etag_for(
@@ -73,7 +97,8 @@ def etag_for(
 ) -> str:
     """The centre's phone is printed on pages, so a new number must not revalidate old ones."""
     contact = hashlib.sha256((centre_phone or "").encode()).hexdigest()[:4]
-    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}"'
+    day = district_today().strftime("%y%m%d")
+    return f'"{version}-{language}-{representation}-{RENDER_TAG}{contact}-{day}"'
 
 
 def _when(moment: datetime) -> str:
@@ -118,13 +143,24 @@ def _briefly_out(cold_chain: ColdChain) -> bool:
     return below or above
 
 
+def _namer(language: Language) -> Callable[[str | None, str | None], str]:
+    """A name in the page's language: the English one staff gave, else the Chinese in pinyin."""
+
+    def name(zh: str | None, en: str | None) -> str:
+        if language == "zh":
+            return zh or en or ""
+        return en or romanize(zh or "")
+
+    return name
+
+
 def _origin_place(language: Language) -> Callable[[Origin], str]:
     """Where it grew, largest unit first in Chinese (四川省乐山市金口河区永和镇新乐村); the
     service point where it was handed in is not the origin."""
 
     def place(origin: Origin) -> str:
         if language == "en":
-            return origin.admin_area_en or origin.village_name_en or origin.village_name
+            return origin.admin_area_en or origin.village_name_en or romanize(origin.village_name)
         return origin.admin_area or f"{origin.township or ''}{origin.village_name}"
 
     return place
@@ -188,8 +224,20 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
+def _validity(today: date) -> Callable[[CertificationShown], str]:
+    def state(certificate: CertificationShown) -> str:
+        if certificate.valid_until < today:
+            return "expired"
+        return "not_yet" if certificate.valid_from > today else "valid"
+
+    return state
+
+
 def render_page(
-    summary: ProvenanceSummary, language: Language, centre_phone: str | None = None
+    summary: ProvenanceSummary,
+    language: Language,
+    centre_phone: str | None = None,
+    today: date | None = None,
 ) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
@@ -202,8 +250,10 @@ def render_page(
         briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
         storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
         place=_origin_place(language),
+        validity=_validity(today or district_today()),
         s=summary,
-        name=lambda zh, en: zh if language == "zh" or not en else en,
+        name=_namer(language),
+        person=lambda text: text if language == "zh" else romanize(text, person=True),
         when=_when,
         day=_day,
         duration=_duration(language),

@@ -65,6 +65,7 @@ BASE_URL = "https://trace.example.cn"
 PAGE_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.6",
+    "Accept-Encoding": "gzip, deflate",
     "User-Agent": "Mozilla/5.0 (Linux; Android 10) AppleWebKit/537.36 MicroMessenger/8.0.40",
 }
 

@@ -140,6 +140,12 @@ class TestingData(StepData):
     instrument: ShortText | None = None
     standard: ShortText | None = Field(default=None, examples=["GB 2763-2021"])
     report_url: AnyHttpUrl | None = None
+    report_number: ShortText | None = Field(default=None, description="the test report's number")
+    lab_cma: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-Za-z]{6,20}$",
+        description="the lab's CMA accreditation number (检验检测机构资质认定)",
+    )
 
 
 class EventCreate(BaseModel):

@@ -131,6 +131,13 @@ class ProducerCreate(BaseModel):
         if len(set(codes)) != len(codes):
             raise ValueError("two plots share a code")
         return plots
+    profile: Text | None = Field(
+        default=None, description="the producer's own words about themselves, for the page"
+    )
+    profile_en: Text | None = None
+    public_profile_consent: bool = Field(
+        default=False, description="whether the profile may appear on public provenance pages"
+    )
 
 
 class ProducerPublic(BaseModel):
@@ -145,6 +152,9 @@ class ProducerPublic(BaseModel):
     phone: str | None
     plots: list[Plot]
     public_plots_consent: bool
+    profile: str | None = None
+    profile_en: str | None = None
+    public_profile_consent: bool = False
 
 
 class LocationCreate(BaseModel):

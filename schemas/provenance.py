@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.certificates import PublicCertificate
+from schemas.certifications import CertificationShown
+from schemas.media import DocumentShown, PhotoShown
 
 # "not_cooled": the product has a storage profile but was never stored or carried yet, so
 # there is nothing to judge (and nothing to call 符合要求).
@@ -31,6 +33,10 @@ class Origin(BaseModel):
     plot_name: str | None = Field(
         default=None, description="the plot it was harvested on, with the producer's consent"
     )
+    producer_profile: str | None = Field(
+        default=None, description="the producer's own words, only with their consent"
+    )
+    producer_profile_en: str | None = None
 
 
 class Step(BaseModel):
@@ -60,6 +66,9 @@ class TestResult(BaseModel):
     standard: str | None
     moisture_percent: float | None
     residues: list[Residue]
+    report_number: str | None = None
+    lab_cma: str | None = None
+    report_url: str | None = None
 
 
 class ColdChainFinding(BaseModel):
@@ -152,3 +161,6 @@ class ProvenanceSummary(BaseModel):
     certificate: PublicCertificate | None = Field(
         default=None, description="the 承诺达标合格证 the centre issued at packing"
     )
+    certifications: list[CertificationShown] = Field(default_factory=list)
+    photos: list[PhotoShown] = Field(default_factory=list)
+    documents: list[DocumentShown] = Field(default_factory=list)

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # API processes keep summary versions in memory, dropped on every change announced by the
     # database; this bounds how long one may outlive a change if an announcement were missed.
     public_head_ttl_s: float = 10.0
+    # Where uploaded photos and documents are kept, named by their content hash.
+    media_dir: str = "media"
+    # An upload's largest size: a phone camera's photo is a few megabytes.
+    media_upload_max_bytes: int = 20 * 1024 * 1024
     # The processing centre's consumer line, printed on public pages beside 12315 (the
     # national consumer-complaint line); unset, pages give 12315 alone.
     centre_phone: str | None = None

@@ -30,7 +30,8 @@ _PRODUCT_SELECT = _PRODUCT_COLUMNS.replace(
     "pack_quantity", "pack_quantity::float8 AS pack_quantity"
 )
 _PRODUCER_COLUMNS = (
-    "code, name, kind, village, township, public_name_consent, phone, public_plots_consent"
+    "code, name, kind, village, township, public_name_consent, phone, public_plots_consent,"
+    " profile, profile_en, public_profile_consent"
 )
 _LOCATION_COLUMNS = (
     "code, name, name_en, kind, gln, township, parent, address, phone, admin_area, admin_area_en"
@@ -121,10 +122,12 @@ def create_producer(
 
     _insert(
         conn,
-        f"INSERT INTO producers ({_PRODUCER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO producers ({_PRODUCER_COLUMNS})"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             producer.code, producer.name, producer.kind, producer.village, producer.township,
             producer.public_name_consent, producer.phone, producer.public_plots_consent,
+            producer.profile, producer.profile_en, producer.public_profile_consent,
         ),
         f"producer {producer.code}",
         user_id,

@@ -12,14 +12,17 @@ import psycopg
 from schemas.cbv import EVENT_MEANINGS
 from schemas.provenance import Origin, ProvenanceSummary, Residue, Step, TestResult
 from store.certificates import public_certificate
+from store.certifications import certifications_for_batch
 from store.cold_chain_summary import cold_chain_of
 from store.db import rows
 from store.errors import NotFoundError
 from store.genealogy import ancestor_ids
+from store.media import media_for_batch
 
 _BATCH = """
-SELECT b.id, b.lot_code, p.gtin, p.name_zh AS product_name_zh, p.name_en AS product_name_en,
-       p.category, b.grade, p.grade_standard, b.quantity::float8 AS quantity, b.unit, b.status,
+SELECT b.id, b.product, b.lot_code, p.gtin, p.name_zh AS product_name_zh,
+       p.name_en AS product_name_en, p.category, b.grade, p.grade_standard,
+       b.quantity::float8 AS quantity, b.unit, b.status,
        b.received_at, b.packed_at, b.best_before, b.recalled_at, b.recall_reason
 FROM batches b JOIN products p ON p.code = b.product WHERE b.id = %s
 """
@@ -32,7 +35,9 @@ SELECT DISTINCT v.name AS village_name, v.name_en AS village_name_en,
        CASE WHEN pr.public_plots_consent THEN
          (SELECT plot.name FROM farm_deliveries d JOIN producer_plots plot
             ON plot.producer = d.farmer AND plot.code = d.plot WHERE d.harvest_lot_id = h.id)
-       END AS plot_name
+       END AS plot_name,
+       CASE WHEN pr.public_profile_consent THEN pr.profile END AS producer_profile,
+       CASE WHEN pr.public_profile_consent THEN pr.profile_en END AS producer_profile_en
 FROM batch_harvest_lots l
 JOIN harvest_lots h ON h.id = l.harvest_lot_id
 JOIN producers pr ON pr.code = h.producer
@@ -62,13 +67,17 @@ def compute_summary(conn: psycopg.Connection, batch_id: int) -> ProvenanceSummar
     batch = found[0]
     ancestors = ancestor_ids(conn, [batch_id])
     steps, tests = _steps_and_tests(conn, batch_id, ancestors, batch["received_at"])
+    photos, documents = media_for_batch(conn, [batch_id, *ancestors])
     return ProvenanceSummary(
-        **{key: value for key, value in batch.items() if key != "id"},
+        **{key: value for key, value in batch.items() if key not in ("id", "product")},
         origins=[Origin(**row) for row in rows(conn, _ORIGINS, ([batch_id, *ancestors],))],
         steps=steps,
         tests=tests,
         cold_chain=cold_chain_of(conn, batch["lot_code"]),
         certificate=public_certificate(conn, batch_id),
+        certifications=certifications_for_batch(conn, batch["product"], [batch_id, *ancestors]),
+        photos=photos,
+        documents=documents,
     )
 
 
@@ -136,4 +145,7 @@ def _test(event: dict[str, Any], data: dict[str, Any]) -> TestResult:
         standard=data.get("standard"),
         moisture_percent=data.get("moisture_percent"),
         residues=[Residue(**item) for item in data.get("pesticide_residue", [])],
+        report_number=data.get("report_number"),
+        lab_cma=data.get("lab_cma"),
+        report_url=data.get("report_url"),
     )

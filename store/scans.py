@@ -98,15 +98,21 @@ def lot_scans(
 
 
 def scan_counts(
-    conn: psycopg.Connection, copy_threshold: int, limit: int = 100
+    conn: psycopg.Connection,
+    copy_threshold: int,
+    limit: int = 100,
+    copy_days: int | None = None,
 ) -> list[dict[str, object]]:
     """Scans per lot, most scanned first, with how many serials look copied (console table)."""
     return rows(
         conn,
-        "WITH per_serial AS (SELECT lot_code, serial, count(*) AS n, max(at) AS last"
+        "WITH per_serial AS (SELECT lot_code, serial, count(*) AS n, max(at) AS last,"
+        "   count(DISTINCT (at AT TIME ZONE %s)::date) AS days"
         "   FROM scans GROUP BY lot_code, serial)"
         " SELECT lot_code, sum(n)::bigint AS total, count(serial) AS serials,"
-        "   count(*) FILTER (WHERE serial IS NOT NULL AND n > %s) AS suspected, max(last) AS last"
+        "   count(*) FILTER (WHERE serial IS NOT NULL AND (n > %s OR days > %s)) AS suspected,"
+        "   max(last) AS last"
         " FROM per_serial GROUP BY lot_code ORDER BY sum(n) DESC, lot_code LIMIT %s",
-        (copy_threshold, limit),
-    )
+        (DISTRICT_TIME_ZONE, copy_threshold, copy_days if copy_days is not None else 2**31,
+         limit),
+    )  # fmt: skip

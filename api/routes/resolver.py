@@ -429,6 +429,9 @@ async def _cached_representation(
         cache.put(key, body)
     if page:
         body = with_pack_scan(body, pack_scan, language, settings.centre_phone)
+    if pack_scan is None and "gzip" in request.headers.get("accept-encoding", ""):
+        body = cache.compressed(key, body)
+        headers |= {"Content-Encoding": "gzip", "Vary": f"{VARY}, Accept-Encoding"}
     media_type = "text/html; charset=utf-8" if page else JSONLD_TYPE
     return Response(body, media_type=media_type, headers=headers)
 

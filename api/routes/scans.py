@@ -34,5 +34,5 @@ def scans_page(
     request: Request, conn: Connection, settings: AppSettings, user: StaffUser
 ) -> HTMLResponse:
     request.app.state.scan_log.flush()
-    lots = scan_counts(conn, settings.scan_copy_threshold)
+    lots = scan_counts(conn, settings.scan_copy_threshold, copy_days=settings.scan_copy_days)
     return render(request, "staff/scans.html", {"lots": lots})

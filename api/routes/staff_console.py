@@ -10,8 +10,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from api.csrf import check_csrf
 from api.deps import Connection, StaffUser
@@ -44,7 +46,7 @@ from schemas.batches import BatchCreate, BatchDetail, EventCreate, MoveCreate, S
 from schemas.cbv import EVENT_MEANINGS, RECORDED_TYPES
 from schemas.district_time import DISTRICT_TIME
 from schemas.recalls import RecallCreate
-from store import audit, batches, custody, events, farm_deliveries, genealogy, master_data
+from store import audit, batches, custody, events, farm_deliveries, genealogy, master_data, media
 from store.alarms import list_alarms
 from store.batch_detail import batch_detail
 from store.console_overview import location_names, stored_verdicts
@@ -56,7 +58,7 @@ LABEL_FORMATS = ("pdf", "png", "svg", "zpl", "tspl")
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form as plain strings (file uploads are not part of any console form)."""
+    """The posted form as plain strings (the media form, the one with a file, reads its own)."""
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
@@ -298,6 +300,30 @@ def move(request: Request, lot: str, conn: Connection, user: StaffUser, form: Fo
         custody.move_batch(conn, lot, body, user.id)
 
     return _after_write(request, conn, lot, write)
+
+
+@router.post("/media/{lot}", dependencies=Checked, response_model=None)
+async def attach_media(request: Request, lot: str, conn: Connection, user: StaffUser) -> Response:
+    """A photo (a phone's camera is offered by the file input) or PDF for something this
+    batch's page tells of; the subject is ``kind:reference`` from the form's list."""
+    form = await request.form()
+    upload, subject = form.get("file"), str(form.get("subject", ""))
+    kind, _, reference = subject.partition(":")
+    caption = str(form.get("caption", "")).strip() or None
+    data = await upload.read() if isinstance(upload, UploadFile) else b""
+
+    def write() -> None:
+        if kind not in _SUBJECT_KINDS or not data:
+            raise ValueError("choose what the file shows and a file to upload")
+        media.attach(
+            conn, request.app.state.media_storage, data, kind,  # type: ignore[arg-type]
+            reference, caption, user.id,
+        )  # fmt: skip
+
+    return await run_in_threadpool(_after_write, request, conn, lot, write)
+
+
+_SUBJECT_KINDS = {"event", "harvest_lot", "producer", "location"}
 
 
 @router.post("/batches/{lot}/split", dependencies=Checked, response_model=None)

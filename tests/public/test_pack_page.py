@@ -87,6 +87,9 @@ def test_a_serial_scanned_on_many_days_is_flagged(
             )
     page = client.get(first, headers=HTML).text
     assert _count(page) == 9 and "此码可能被复制" in page and "9 天内" in page
+    report = client.get(f"/api/v1/batches/{lot}/scans", headers=bearer(staff_token)).json()
+    [flagged] = [row for row in report["serials"] if row["serial"] == serial]
+    assert flagged["days"] == 9 and flagged["suspected_copy"], "staff see the same rule"
 
 
 def test_a_serial_the_batch_never_packed_is_called_out(

@@ -1,18 +1,22 @@
 """The provenance page in headless Chromium at a cheap phone's width, as a shopper sees it."""
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from playwright.sync_api import Request, Route, sync_playwright
 
+from schemas.settings import Settings
 from store.arrivals import take_arrivals
 from store.devices import add_device
 from store.rollups import refresh_hours
 from store.summaries import refresh_summaries_for_arrivals
 from tests.api.builders import post
+from tests.fix_api import bearer
 from tests.inspect.cold_chain import add_readings, every_minute
 from tests.public.stories import packed_batch
 
@@ -21,14 +25,39 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 PAGE_BUDGET_BYTES = 60_000
+# The cumulative layout shift so far, from the browser's own record of it.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) total += entry.value;
+    }).observe({type: "layout-shift", buffered: true});
+    setTimeout(() => resolve(total), 300);  // no entry at all is the good case
+})"""
 # Into the cold store at 15:30 Beijing time on 6 May (see stories.packed_batch).
 IN_COLD_STORE = datetime(2026, 5, 6, 7, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def api_settings(api_settings: Settings, tmp_path: Path) -> Settings:
+    """The suite's settings with media kept in the test's own folder."""
+    return api_settings.model_copy(update={"media_dir": str(tmp_path)})
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (80, 130, 60)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _with_cold_chain(client: TestClient, token: str, db: psycopg.Connection) -> str:
     """A packed batch whose cold store reported for its six hours there, 40 minutes of them too
     warm, then loaded on a truck."""
     lot = packed_batch(client, token)["lot_code"]
+    uploaded = client.post(
+        "/api/v1/media", headers=bearer(token), files={"file": ("p.jpg", _photo(), "image/jpeg")},
+        data={"subject_kind": "producer", "subject": "P-ABU"},
+    )  # fmt: skip
+    assert uploaded.status_code == 201, uploaded.text
     add_device(db, "COLD-T1", "probe", "PC-COLD", IN_COLD_STORE - timedelta(days=1), 60)
     db.commit()
     add_readings(
@@ -102,7 +131,19 @@ def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_n
                 assert "1" in times, "the cold-store segment is numbered"
                 assert "曲线断开处" not in page.content()
                 assert page.locator("svg").bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
+                photo = page.locator("figure img").first
+                assert photo.get_attribute("loading") == "lazy"
+                photo.scroll_into_view_if_needed()
+                page.wait_for_function("() => document.querySelector('figure img').complete")
+                # Sized before it loads: the space it takes is the photo's own shape.
+                width, height = photo.get_attribute("width"), photo.get_attribute("height")
+                assert width and height
+                natural = photo.evaluate("img => [img.naturalWidth, img.naturalHeight]")
                 if scripts:
+                    assert abs(natural[0] / natural[1] - int(width) / int(height)) < 0.02
+                if scripts:
+                    shift = page.evaluate(LAYOUT_SHIFT)
+                    assert shift < 0.01, f"the page shifts as it loads (CLS {shift})"
                     overflow = page.evaluate(
                         "() => document.documentElement.scrollWidth - window.innerWidth"
                     )
@@ -113,5 +154,6 @@ def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_n
             browser.close()
     assert console_errors == []
     assert requested and all(r.startswith(live_server + "/") for r in requested), requested
-    assert len(requested) == 2, "one request per visit: everything is inline"
+    pages = [r for r in requested if "/media/" not in r]
+    assert len(pages) == 2, "one request per visit, photos aside: everything else is inline"
     assert received_bytes < PAGE_BUDGET_BYTES

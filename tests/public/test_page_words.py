@@ -38,6 +38,11 @@ def _batch_from_yaxi(client: TestClient, token: str) -> str:
           "village": "VP-YAXI"})  # fmt: skip
     lot = str(receive(client, token, producer="COOP-YAXI", village="VP-YAXI")["lot_code"])
     process_and_pack(client, token, lot)
+    post(client, token, f"/api/v1/batches/{lot}/events", {
+        "type": "testing", "time": "2026-05-06T16:00:00+08:00",
+        "data": {"passed": True, "lab": "乐山市农产品质量检测中心", "report_number": "LS-2026-0815",
+                 "lab_cma": "212312340567", "report_url": "https://lab.example.cn/r/0815.pdf"},
+    })  # fmt: skip
     return lot
 
 
@@ -53,6 +58,8 @@ def test_the_origin_is_the_village_in_chinese_order_with_full_width_punctuation(
     assert '<meta name="description" content="金口河乌天麻（鲜）：' in page
     assert "请在 2~5 °C 冷藏保存。" in page
     assert 'href="tel:08332600315"' in page and 'href="tel:12315"' in page
+    assert "报告编号 LS-2026-0815 · CMA 212312340567" in page
+    assert 'href="https://lab.example.cn/r/0815.pdf"' in page
 
 
 def test_the_english_page_says_its_own_words_in_english(
@@ -62,13 +69,12 @@ def test_the_english_page_says_its_own_words_in_english(
     page = client.get(f"/l/{lot}?lang=en", headers=HTML).text
     assert "Yaxi Village, Heping Yi Ethnic Township, Jinkouhe District" in page
     assert "Keep it at 2–5 °C." in page
-    # Only what staff typed as names may stay Chinese; every word the page itself says is English.
-    typed = ("桠溪村天麻合作社", "金口河区农产品质量检测站", "毒死蜱", "特级", "一级",
-             "加工中心冷库", "加工中心收货区", "分拣包装间")  # fmt: skip
-    rest = page
-    for name in typed:
-        rest = rest.replace(name, "")
-    rest = rest.replace('hreflang="zh-CN">中文</a>', "")  # the switch names its own language
+    # Names staff typed only in Chinese appear in pinyin, their generic words in English.
+    for english in ("Yaxi Village Gastrodia Cooperative", "chlorpyrifos",
+                    "Jinkouhe District Agricultural Product Quality Testing Station",
+                    "Processing Centre Receiving Bay"):  # fmt: skip
+        assert english in page, english
+    rest = page.replace('hreflang="zh-CN">中文</a>', "")  # the switch names its own language
     assert not CJK.search(rest), CJK.findall(rest)[:20]
 
 

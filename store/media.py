@@ -1,0 +1,182 @@
+"""Photos and documents: checked by their content, photos stripped of metadata and resized,
+stored by content hash (``store.media_storage``), attached to what they show.
+
+A photo from a phone carries EXIF (GPS position, camera serial, time); re-encoding the pixels
+alone leaves all of it behind. The upload itself is not kept, only its variants.
+"""
+
+import io
+from dataclasses import dataclass
+
+import psycopg
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from schemas.media import (
+    AttachmentKind,
+    AttachmentPublic,
+    DocumentShown,
+    MediaVariant,
+    PhotoShown,
+    SubjectKind,
+)
+from store import audit
+from store.db import rows
+from store.errors import InvalidReferenceError
+from store.media_storage import MediaStorage
+
+# Widths the page needs: a 360 px phone at 1× and 2×, and a larger view.
+PHOTO_WIDTHS = (360, 720, 1280)
+JPEG_QUALITY = 80
+# Decompression bombs: no real photo has more pixels than this (about 50 megapixels).
+MAX_PIXELS = 50_000_000
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+PDF_MAGIC = b"%PDF-"
+
+_SUBJECT_EXISTS = {
+    "harvest_lot": "SELECT 1 FROM harvest_lots WHERE id::text = %s",
+    "event": "SELECT 1 FROM events WHERE event_id::text = %s",
+    "producer": "SELECT 1 FROM producers WHERE code = %s",
+    "location": "SELECT 1 FROM locations WHERE code = %s",
+}
+
+
+class MediaRefused(InvalidReferenceError):
+    """An upload that is not what it claims (checked by content), or too large to decode."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    data: bytes
+    content_type: str
+    width: int | None
+    height: int | None
+
+
+def prepare_photo(data: bytes) -> list[Prepared]:
+    """The photo as metadata-free JPEGs at the page's widths (never enlarged), smallest first."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in IMAGE_FORMATS:
+                raise MediaRefused(
+                    f"a photo must be JPEG, PNG or WebP, not {probe.format}",
+                    "照片须为 JPEG、PNG 或 WebP 格式",
+                )
+            if probe.width * probe.height > MAX_PIXELS:
+                raise MediaRefused("the photo has too many pixels", "照片像素过多")
+            probe.load()
+            upright = ImageOps.exif_transpose(probe).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise MediaRefused("the file is not a readable image", "文件不是可读取的图片") from error
+    variants: list[Prepared] = []
+    for width in PHOTO_WIDTHS:
+        if variants and upright.width <= (variants[-1].width or 0):
+            break
+        scaled = upright.copy()
+        scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+        # A fresh image of the pixels alone: no EXIF, ICC, XMP or comment travels with it.
+        clean = Image.new("RGB", scaled.size)
+        clean.paste(scaled)
+        out = io.BytesIO()
+        clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        variants.append(Prepared(out.getvalue(), "image/jpeg", clean.width, clean.height))
+    return variants
+
+
+def prepare_document(data: bytes) -> Prepared:
+    if not data.startswith(PDF_MAGIC):
+        raise MediaRefused("a document must be a PDF", "文件须为 PDF 格式")
+    return Prepared(data, "application/pdf", None, None)
+
+
+def attach(
+    conn: psycopg.Connection,
+    storage: MediaStorage,
+    data: bytes,
+    subject_kind: SubjectKind,
+    subject: str,
+    caption: str | None,
+    user_id: int | None,
+) -> AttachmentPublic:
+    """Check, prepare, store and attach one upload (a PDF is a document, else a photo)."""
+    if not rows(conn, _SUBJECT_EXISTS[subject_kind], (subject,)):
+        raise InvalidReferenceError(
+            f"subject: no {subject_kind} {subject!r}", f"找不到要附加照片的对象 {subject}"
+        )
+    kind: AttachmentKind = "document" if data.startswith(PDF_MAGIC) else "photo"
+    prepared = [prepare_document(data)] if kind == "document" else prepare_photo(data)
+    variants = []
+    with conn.transaction():
+        for item in prepared:
+            digest = storage.put(item.data)
+            conn.execute(
+                "INSERT INTO media (digest, content_type, bytes, width, height)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (digest) DO NOTHING",
+                (digest, item.content_type, len(item.data), item.width, item.height),
+            )
+            variants.append(MediaVariant(
+                digest=digest, content_type=item.content_type, width=item.width,
+                height=item.height,
+            ))  # fmt: skip
+        found = rows(
+            conn,
+            "INSERT INTO attachments (subject_kind, subject, kind, digests, caption, created_by)"
+            " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id, created_at",
+            (subject_kind, subject, kind, [v.digest for v in variants], caption, user_id),
+        )[0]
+        audit.record(
+            conn, user_id, "attach", f"{subject_kind} {subject}",
+            {"kind": kind, "digests": [v.digest for v in variants], "caption": caption},
+        )  # fmt: skip
+    return AttachmentPublic(
+        id=found["id"], subject_kind=subject_kind, subject=subject, kind=kind, caption=caption,
+        variants=variants, created_at=found["created_at"],
+    )  # fmt: skip
+
+
+def media_type_of(conn: psycopg.Connection, digest: str) -> str | None:
+    found = rows(conn, "SELECT content_type FROM media WHERE digest = %s", (digest,))
+    return found[0]["content_type"] if found else None
+
+
+# A batch's attachments: its (and its ancestors') harvest lots, events, producers, villages.
+_FOR_BATCH = """
+WITH subjects (subject_kind, subject) AS (
+    SELECT 'harvest_lot', h.id::text FROM batch_harvest_lots l
+    JOIN harvest_lots h ON h.id = l.harvest_lot_id WHERE l.batch_id = ANY(%(ids)s)
+    UNION SELECT 'producer', h.producer FROM batch_harvest_lots l
+    JOIN harvest_lots h ON h.id = l.harvest_lot_id WHERE l.batch_id = ANY(%(ids)s)
+    UNION SELECT 'location', h.village FROM batch_harvest_lots l
+    JOIN harvest_lots h ON h.id = l.harvest_lot_id WHERE l.batch_id = ANY(%(ids)s)
+    UNION SELECT 'event', e.event_id::text FROM events e WHERE e.batch_id = ANY(%(ids)s)
+)
+SELECT a.subject_kind, a.kind, a.caption, m.digest, m.content_type, m.width, m.height,
+       d.ordinality
+FROM attachments a JOIN subjects s USING (subject_kind, subject)
+CROSS JOIN LATERAL unnest(a.digests) WITH ORDINALITY AS d(digest, ordinality)
+JOIN media m ON m.digest = d.digest
+ORDER BY a.id, d.ordinality
+"""
+
+
+def media_for_batch(
+    conn: psycopg.Connection, batch_ids: list[int]
+) -> tuple[list[PhotoShown], list[DocumentShown]]:
+    photos: list[PhotoShown] = []
+    documents: list[DocumentShown] = []
+    for row in rows(conn, _FOR_BATCH, {"ids": batch_ids}):
+        if row["kind"] == "document":
+            documents.append(DocumentShown(
+                subject_kind=row["subject_kind"], caption=row["caption"], digest=row["digest"],
+            ))  # fmt: skip
+            continue
+        variant = MediaVariant(
+            digest=row["digest"], content_type=row["content_type"], width=row["width"],
+            height=row["height"],
+        )  # fmt: skip
+        if row["ordinality"] == 1:
+            photos.append(PhotoShown(
+                subject_kind=row["subject_kind"], caption=row["caption"], variants=[variant],
+            ))  # fmt: skip
+        else:
+            photos[-1].variants.append(variant)
+    return photos, documents
