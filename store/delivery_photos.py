@@ -81,7 +81,7 @@ def clean_photo(data: bytes) -> CleanPhoto:
 def store_photo(conn: psycopg.Connection, photo: CleanPhoto) -> str:
     """Keep the photo (once, whoever sends it again) and return its hash."""
     conn.execute(
-        "INSERT INTO media (sha256, content_type, width, height, bytes)"
+        "INSERT INTO delivery_photos (sha256, content_type, width, height, bytes)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
         (photo.sha256, photo.content_type, photo.width, photo.height, photo.data),
     )
@@ -89,5 +89,7 @@ def store_photo(conn: psycopg.Connection, photo: CleanPhoto) -> str:
 
 
 def load_photo(conn: psycopg.Connection, sha256: str) -> tuple[str, bytes] | None:
-    found = rows(conn, "SELECT content_type, bytes FROM media WHERE sha256 = %s", (sha256,))
+    found = rows(
+        conn, "SELECT content_type, bytes FROM delivery_photos WHERE sha256 = %s", (sha256,)
+    )
     return (found[0]["content_type"], bytes(found[0]["bytes"])) if found else None

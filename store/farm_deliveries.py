@@ -40,7 +40,7 @@ LEFT JOIN users u ON u.id = d.recorded_by
 
 
 def photo_url(sha256: str) -> str:
-    return f"/api/v1/media/{sha256}"
+    return f"/api/v1/delivery-photos/{sha256}"
 
 
 def _public(row: dict[str, Any]) -> DeliveryPublic:

@@ -115,11 +115,11 @@ def put_certificate_photo(
 
 
 @router.get(
-    "/media/{sha256}",
+    "/delivery-photos/{sha256}",
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}},
 )
-def get_media(sha256: str, conn: Connection, user: ReaderUser) -> Response:
+def get_delivery_photo(sha256: str, conn: Connection, user: ReaderUser) -> Response:
     """A stored photo by its content hash (staff and inspectors)."""
     found = delivery_photos.load_photo(conn, sha256.lower()) if len(sha256) == 64 else None
     if found is None:

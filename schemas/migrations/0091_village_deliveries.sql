@@ -8,7 +8,7 @@ ALTER TABLE users ADD CONSTRAINT users_village_has_a_point
     CHECK (role <> 'village' OR location IS NOT NULL);
 
 -- Photos (a farmer's 合格证) stored once by the sha256 of their cleaned bytes.
-CREATE TABLE media (
+CREATE TABLE delivery_photos (
     sha256        text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     content_type  text NOT NULL,
     width         integer NOT NULL,
@@ -36,7 +36,7 @@ CREATE TABLE farm_deliveries (
     certificate_issuer  text,
     certificate_basis   text CHECK (certificate_basis IN
                             ('quality_control', 'self_tested', 'commissioned_test')),
-    certificate_photo   text REFERENCES media (sha256),
+    certificate_photo   text REFERENCES delivery_photos (sha256),
     recorded_at         timestamptz NOT NULL,
     recorded_by         bigint REFERENCES users (id),
     stored_at           timestamptz NOT NULL DEFAULT now(),
