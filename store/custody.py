@@ -65,11 +65,12 @@ def move_batch(
 
 
 def lots_kept_cold(conn: psycopg.Connection) -> list[str]:
-    """Lot codes of batches that spent time in a cold store, warehouse or truck, oldest first."""
+    """Lot codes of batches still in hand (not consumed by a split or merge) that spent time in
+    a cold store, warehouse or truck, oldest first."""
     found = rows(
         conn,
-        "SELECT b.lot_code FROM batches b"
-        " WHERE EXISTS (SELECT 1 FROM custody c JOIN locations l ON l.code = c.location"
+        "SELECT b.lot_code FROM batches b WHERE b.status <> 'consumed'"
+        " AND EXISTS (SELECT 1 FROM custody c JOIN locations l ON l.code = c.location"
         "   WHERE c.batch_id = b.id AND l.kind IN ('cold_store', 'warehouse', 'truck'))"
         " ORDER BY b.received_at, b.lot_code",
     )

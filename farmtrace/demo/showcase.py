@@ -9,8 +9,8 @@ import psycopg
 from labels import build_digital_link, render_label_sheet
 from schemas.labels import LabelData
 from store.batches import lot_codes, product_gtin
+from store.cold_chain_summary import cold_chain_of
 from store.custody import lots_kept_cold
-from store.findings import batch_verdict
 from store.labels import load_label_data, load_pack_labels
 
 
@@ -25,10 +25,11 @@ class Showcase:
 
 
 def find_showcase(conn: psycopg.Connection) -> Showcase:
-    """The first held and the first excursion batch, among those kept in the cold chain."""
+    """The first held and the first excursion batch still in hand (a consumed parent's code is
+    on no pack), judged as their pages judge them."""
     held = excursion = None
     for lot_code in lots_kept_cold(conn):
-        verdict = batch_verdict(conn, lot_code)
+        verdict = cold_chain_of(conn, lot_code).verdict
         if verdict == "held" and held is None:
             held = lot_code
         elif verdict == "excursions" and excursion is None:
