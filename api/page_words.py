@@ -1,4 +1,4 @@
-"""The provenance page's wording helpers: names, places, advice and punctuation, per language.
+"""How the provenance page words things, per language: names, places, advice, punctuation.
 
 Kept apart from the rendering so each reads on its own: what the page says of a name the
 staff gave only in Chinese, of an origin, of a storage band, of a certificate's dates.
