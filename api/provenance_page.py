@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from api import page_words
 from api.i18n import HTML_LANG, Language, translate
 from api.jsonld import product_jsonld
 from api.pack_scans import PackScan
@@ -21,8 +22,7 @@ from api.pages import TEMPLATES_DIR, environment
 from api.provenance_chart import chart_geometry
 from api.public_texts import page_text
 from api.romanize import romanize
-from schemas.certifications import CertificationShown
-from schemas.provenance import ColdChain, Origin, ProvenanceSummary
+from schemas.provenance import ColdChain, ProvenanceSummary
 from schemas.time_bounds import in_district_time
 
 # Renders kept per process; each is a few kilobytes.
@@ -38,6 +38,7 @@ PAGE_MODULES = (
     "public_texts.py",
     "pack_scans.py",
     "romanize.py",
+    "page_words.py",
 )
 
 
@@ -131,69 +132,6 @@ def _band(cold_chain: ColdChain) -> str:
     return ""
 
 
-def _briefly_out(cold_chain: ColdChain) -> bool:
-    """The range leaves the band although no excursion was found: every stretch outside was
-    within what the profile allows, which the page must say rather than leave a contradiction."""
-    if any(finding.kind == "excursion" for finding in cold_chain.findings):
-        return False
-    if cold_chain.temp_min is None or cold_chain.temp_max is None:
-        return False
-    below = cold_chain.band_min is not None and cold_chain.temp_min < cold_chain.band_min
-    above = cold_chain.band_max is not None and cold_chain.temp_max > cold_chain.band_max
-    return below or above
-
-
-def _namer(language: Language) -> Callable[[str | None, str | None], str]:
-    """A name in the page's language: the English one staff gave, else the Chinese in pinyin."""
-
-    def name(zh: str | None, en: str | None) -> str:
-        if language == "zh":
-            return zh or en or ""
-        return en or romanize(zh or "")
-
-    return name
-
-
-def _origin_place(language: Language) -> Callable[[Origin], str]:
-    """Where it grew, largest unit first in Chinese (四川省乐山市金口河区永和镇新乐村); the
-    service point where it was handed in is not the origin."""
-
-    def place(origin: Origin) -> str:
-        if language == "en":
-            return origin.admin_area_en or origin.village_name_en or romanize(origin.village_name)
-        return origin.admin_area or f"{origin.township or ''}{origin.village_name}"
-
-    return place
-
-
-def _storage_advice(cold_chain: ColdChain, language: Language) -> str | None:
-    """How to keep it at home, from the product's storage profile."""
-    low, high, humidity = cold_chain.band_min, cold_chain.band_max, cold_chain.humidity_max
-    if low is None and high is None and humidity is None:
-        return None
-    zh = language == "zh"
-    if low is not None and high is not None:
-        text = f"请在 {low:g}~{high:g} °C 冷藏保存" if zh else f"Keep it at {low:g}–{high:g} °C"
-    elif high is not None:
-        text = f"请在 {high:g} °C 以下保存" if zh else f"Keep it below {high:g} °C"
-    elif low is not None:
-        text = f"请在 {low:g} °C 以上保存" if zh else f"Keep it above {low:g} °C"
-    else:
-        text = "请妥善保存" if zh else "Keep it"
-    if humidity is not None:
-        text += (
-            f"，相对湿度不超过 {humidity:g}%，置于阴凉干燥处"
-            if zh
-            else f", at no more than {humidity:g}% relative humidity, in a cool dry place"
-        )
-    return text + ("。" if zh else ".")
-
-
-def _telephone(number: str) -> str:
-    """The digits of a ``tel:`` link (a configured number may hold spaces or dashes)."""
-    return "".join(character for character in number if character.isdigit() or character == "+")
-
-
 def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     days: list[date] = sorted({origin.harvest_date for origin in summary.origins})
     if not days:
@@ -203,18 +141,11 @@ def _harvest_dates(summary: ProvenanceSummary) -> str | None:
     return f"{days[0].isoformat()} ~ {days[-1].isoformat()}"
 
 
-# Punctuation follows the language: full-width in Chinese, ASCII with spaces in English.
-_PUNCTUATION: dict[Language, dict[str, str]] = {
-    "zh": {"colon": "：", "open_paren": "（", "close_paren": "）", "stop": "。"},
-    "en": {"colon": ": ", "open_paren": " (", "close_paren": ")", "stop": ". "},
-}
-
-
 def _language_context(language: Language) -> dict[str, Any]:
     """What every public page's layout needs: its language, the other one, and their words."""
     other: Language = "en" if language == "zh" else "zh"
     return {
-        **_PUNCTUATION[language],
+        **page_words.PUNCTUATION[language],
         "html_lang": HTML_LANG[language],
         "other_lang": other,
         "other_html_lang": HTML_LANG[other],
@@ -224,35 +155,23 @@ def _language_context(language: Language) -> dict[str, Any]:
     }
 
 
-def _validity(today: date) -> Callable[[CertificationShown], str]:
-    def state(certificate: CertificationShown) -> str:
-        if certificate.valid_until < today:
-            return "expired"
-        return "not_yet" if certificate.valid_from > today else "valid"
-
-    return state
-
-
 def render_page(
-    summary: ProvenanceSummary,
-    language: Language,
-    centre_phone: str | None = None,
-    today: date | None = None,
+    summary: ProvenanceSummary, language: Language, centre_phone: str | None = None
 ) -> bytes:
     product_name = summary.product_name_zh if language == "zh" else summary.product_name_en
     cold_chain = summary.cold_chain
     html = environment.get_template("public/page.html").render(
         **_language_context(language),
         centre_phone=centre_phone,
-        centre_phone_tel=_telephone(centre_phone or ""),
+        centre_phone_tel=page_words.telephone(centre_phone or ""),
         # Staff type notes in Chinese; the English page shows only what it can say in English.
         show_notes=language == "zh",
-        briefly_out=bool(cold_chain and _briefly_out(cold_chain)),
-        storage_advice=_storage_advice(cold_chain, language) if cold_chain else None,
-        place=_origin_place(language),
-        validity=_validity(today or district_today()),
+        briefly_out=bool(cold_chain and page_words.briefly_out(cold_chain)),
+        storage_advice=page_words.storage_advice(cold_chain, language) if cold_chain else None,
+        place=page_words.origin_place(language),
+        validity=page_words.validity(district_today()),
         s=summary,
-        name=_namer(language),
+        name=page_words.namer(language),
         person=lambda text: text if language == "zh" else romanize(text, person=True),
         when=_when,
         day=_day,
@@ -281,7 +200,7 @@ def with_pack_scan(
         scan=scan,
         first=_when(scan.first),
         centre_phone=centre_phone,
-        centre_phone_tel=_telephone(centre_phone or ""),
+        centre_phone_tel=page_words.telephone(centre_phone or ""),
     )
     return page.replace(PACK_SLOT, block.encode(), 1)
 

@@ -224,11 +224,15 @@ def has_batches(conn: psycopg.Connection) -> bool:
     return bool(rows(conn, "SELECT 1 FROM batches LIMIT 1"))
 
 
-def lot_codes(conn: psycopg.Connection) -> list[str]:
-    """Every batch's lot code, in the order the batches were received."""
-    return [
-        row["lot_code"] for row in rows(conn, "SELECT lot_code FROM batches ORDER BY received_at")
-    ]
+def lot_codes(conn: psycopg.Connection, in_hand: bool = False) -> list[str]:
+    """Every batch's lot code, in the order the batches were received; ``in_hand``: only
+    those not consumed by a split or merge (no label is printed for a batch that is gone)."""
+    found = rows(
+        conn,
+        "SELECT lot_code FROM batches WHERE NOT %s OR status <> 'consumed' ORDER BY received_at",
+        (in_hand,),
+    )
+    return [row["lot_code"] for row in found]
 
 
 def product_gtin(conn: psycopg.Connection, lot_code: str) -> str | None:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -28,11 +29,13 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def api_settings(clean_database: str) -> Settings:
+def api_settings(clean_database: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=clean_database,
         secret_key=secrets.token_urlsafe(32),
         public_base_url="https://trace.example.cn",
+        # Uploaded photos and PDFs stay in the test's own folder.
+        media_dir=str(tmp_path / "media"),
     )
 
 

@@ -1,5 +1,5 @@
 """What the demo points a first-time visitor at: a batch on sale whose cold chain held, one
-that suffered the compressor failure, and a sheet of printable labels."""
+that suffered the compressor failure, and a sheet of printable case and pack labels."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,10 +7,12 @@ from pathlib import Path
 import psycopg
 
 from labels import build_digital_link, render_label_sheet
+from schemas.labels import LabelData
 from store.batches import batch_row, lot_codes, product_gtin
 from store.custody import custody_of
 from store.front_page import front_page_listing
-from store.labels import load_label_data
+from store.labels import load_label_data, load_pack_labels
+from store.packs import packs_of
 
 # The demo's truck whose compressor fails (sensors.simulation.fleet's TRUCK-02 profile).
 FAILING_TRUCK = "TRUCK-02"
@@ -70,12 +72,31 @@ def _was_on(conn: psycopg.Connection, lot_code: str, location: str) -> bool:
 
 
 def provenance_url(conn: psycopg.Connection, base_url: str, lot_code: str) -> str:
-    """The URI the batch's QR code carries."""
-    return build_digital_link(base_url, lot_code, product_gtin(conn, lot_code))
+    """The URI a pack of the batch carries (a pack in hand), or the batch's own where it was
+    not packed into coded packs."""
+    gtin = product_gtin(conn, lot_code)
+    packs = packs_of(conn, batch_row(conn, lot_code)["id"]) if gtin else []
+    serial = packs[0].serial if packs else None
+    return build_digital_link(base_url, lot_code, gtin, serial)
+
+
+# Pack labels per batch on the demo's sheet: enough to show that each pack has its own code.
+PACK_LABELS_SHOWN = 3
+
+
+def demo_labels(conn: psycopg.Connection) -> list[LabelData]:
+    """For every demo batch still in hand: its case label, then the first few of its packs'
+    labels (each with its own serial and the pack's net content)."""
+    labels = []
+    for lot in lot_codes(conn, in_hand=True):
+        case = load_label_data(conn, lot)
+        if case is not None:
+            labels.append(case)
+        labels += (load_pack_labels(conn, lot) or [])[:PACK_LABELS_SHOWN]
+    return labels
 
 
 def write_label_sheet(conn: psycopg.Connection, base_url: str, path: Path) -> Path:
-    """One label for every demo batch, on A4 sheets."""
-    labels = [label for lot in lot_codes(conn) if (label := load_label_data(conn, lot)) is not None]
-    path.write_bytes(render_label_sheet(labels, base_url))
+    """The demo's labels on A4 sheets."""
+    path.write_bytes(render_label_sheet(demo_labels(conn), base_url))
     return path

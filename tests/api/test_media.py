@@ -2,29 +2,15 @@
 
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.main import create_app
-from schemas.settings import Settings
 from tests.api.builders import post, receive, seed_master_data
 from tests.fix_api import bearer
 
 GPS_IFD = 0x8825
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture
-def client(api_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
-    """The application keeping its media in the test's own folder."""
-    app: FastAPI = create_app(api_settings.model_copy(update={"media_dir": str(tmp_path)}))
-    with TestClient(app, base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def _phone_photo() -> bytes:

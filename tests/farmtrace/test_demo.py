@@ -131,7 +131,9 @@ def test_demo_starts_serves_and_stops_cleanly(demo_home: Path, servers: list[str
             assert any(verdict in body for verdict in verdicts), page
             assert "finding gap" not in body, page
         status, front = _fetch(f"{base}/")
-        assert status == 200 and held[1].rsplit("/", 1)[1] in front
+        held_lot = re.search(r"/10/([^/]+)", held[1])
+        assert held_lot and "/21/" in held[1], "the held showcase is a pack in hand"
+        assert status == 200 and held_lot[1] in front
         assert re.search(r"database[^:]*:\s*postgresql://", output), output
         sheet = re.search(r"label sheet[^:]*:\s*(\S+\.pdf)", output)
         assert sheet and Path(sheet.group(1)).read_bytes().startswith(b"%PDF"), output

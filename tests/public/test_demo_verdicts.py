@@ -11,6 +11,8 @@ import psycopg
 import pytest
 
 from api.provenance_page import render_page
+from farmtrace.demo.seed import seed_demo
+from farmtrace.demo.showcase import demo_labels, find_showcase
 from schemas.provenance import ChainSpan, ColdChain, ProvenanceSummary
 from store.batches import batch_row
 from store.db import database_now
@@ -95,3 +97,35 @@ def test_an_excursion_page_says_what_happened_what_to_do_and_whom_to_call(
     ongoing = any(f.ongoing for f in summary.cold_chain.findings if f.kind == "excursion")
     assert ("目前仍未恢复" in page) == ongoing
     assert page.index("发生了什么") < page.index("<h2>产地</h2>")
+
+
+def test_the_demo_label_sheet_has_case_labels_for_batches_in_hand_and_pack_labels(
+    db: psycopg.Connection,
+) -> None:
+    seed_demo(db, batches=True, anchor=None)
+    db.commit()
+    labels = demo_labels(db)
+    consumed = {
+        row[0] for row in db.execute("SELECT lot_code FROM batches WHERE status = 'consumed'")
+    }
+    assert consumed and not consumed & {label.lot_code for label in labels}
+    packs = [label for label in labels if label.serial]
+    assert packs and all(label.gtin for label in packs)
+    tea = [label for label in packs if label.product_name_zh == "峨眉山茶（绿茶）"]
+    assert tea and all((label.net_quantity, label.net_unit) == (250, "g") for label in tea)
+    assert len({label.serial for label in packs}) == len(packs)
+
+
+def test_the_demo_showcases_batches_in_hand_with_the_verdicts_their_pages_give(
+    db: psycopg.Connection, demo_pages: list[tuple[ProvenanceSummary, str]]
+) -> None:
+    showcase = find_showcase(db)
+    assert showcase.complete
+    verdicts = {s.lot_code: s.cold_chain.verdict for s, _ in demo_pages if s.cold_chain}
+    assert verdicts[showcase.held or ""] == "held"
+    assert verdicts[showcase.excursion or ""] == "excursions"
+    statuses = db.execute(
+        "SELECT status FROM batches WHERE lot_code = ANY(%s)",
+        ([showcase.held, showcase.excursion],),
+    ).fetchall()
+    assert len(statuses) == 2 and ("consumed",) not in statuses, "a pack carries their codes"

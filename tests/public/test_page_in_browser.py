@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from playwright.sync_api import Request, Route, sync_playwright
 
-from schemas.settings import Settings
 from store.arrivals import take_arrivals
 from store.devices import add_device
 from store.rollups import refresh_hours
@@ -35,12 +34,6 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 })"""
 # Into the cold store at 15:30 Beijing time on 6 May (see stories.packed_batch).
 IN_COLD_STORE = datetime(2026, 5, 6, 7, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def api_settings(api_settings: Settings, tmp_path: Path) -> Settings:
-    """The suite's settings with media kept in the test's own folder."""
-    return api_settings.model_copy(update={"media_dir": str(tmp_path)})
 
 
 def _photo() -> bytes:

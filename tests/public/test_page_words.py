@@ -68,7 +68,7 @@ def test_the_english_page_says_its_own_words_in_english(
     lot = _batch_from_yaxi(client, staff_token)
     page = client.get(f"/l/{lot}?lang=en", headers=HTML).text
     assert "Yaxi Village, Heping Yi Ethnic Township, Jinkouhe District" in page
-    assert "Keep it at 2–5 °C." in page
+    assert "Keep it refrigerated at 2–5 °C." in page
     # Names staff typed only in Chinese appear in pinyin, their generic words in English.
     for english in ("Yaxi Village Gastrodia Cooperative", "chlorpyrifos",
                     "Jinkouhe District Agricultural Product Quality Testing Station",
