@@ -33,9 +33,9 @@ class Showcase:
 
 
 def find_showcase(conn: psycopg.Connection) -> Showcase:
-    """A batch on sale from the failing truck, and one on sale whose cold chain held (of the
-    same product when there is one: the same harvest, kept cold); both judged by the stored
-    summaries the pages show (the front page's listing)."""
+    """A batch on sale from the failing truck, and one on sale whose cold chain held (packed
+    into coded packs where one is, else of the same product: the same harvest, kept cold);
+    both judged by the stored summaries the pages show (the front page's listing)."""
     listings = front_page_listing(conn)
     on_sale = [(listing.code, batch) for listing in listings for batch in listing.on_sale]
     from_truck = [
@@ -47,9 +47,10 @@ def find_showcase(conn: psycopg.Connection) -> Showcase:
         ((product, batch) for product, batch in from_truck if batch.verdict == "excursions"), None
     )
     failed_product = failed[0] if failed else None
+    # A pack in hand first (its own code on it), then the same product as the failed one.
     held = sorted(
         (pair for pair in on_sale if pair[1].verdict == "held"),
-        key=lambda pair: pair[0] != failed_product,  # stable: the same product first
+        key=lambda pair: (not _has_packs(conn, pair[1].lot_code), pair[0] != failed_product),
     )
     verdicts = ", ".join(f"{b.lot_code} {b.verdict or 'pending'}" for _, b in on_sale)
     truck_verdicts = ", ".join(f"{b.lot_code} {b.verdict or 'pending'}" for _, b in from_truck)
@@ -64,6 +65,10 @@ def find_showcase(conn: psycopg.Connection) -> Showcase:
             f" ({truck_verdicts or 'none on sale'})",
         ),
     )
+
+
+def _has_packs(conn: psycopg.Connection, lot_code: str) -> bool:
+    return bool(packs_of(conn, batch_row(conn, lot_code)["id"]))
 
 
 def _was_on(conn: psycopg.Connection, lot_code: str, location: str) -> bool:
