@@ -282,8 +282,10 @@ def probed(url: str, lots: list[str], workers: int, duration_s: int, size: str) 
         f" {_by_generation(workers_seen)}; objects tracked at the end"
         f" {', '.join(str(w['tracked_objects']) for w in workers_seen)}",
         "- the longest collections (generation, wall ms, CPU ms, objects collected): "
-        + ", ".join(f"({c[0]}, {c[1] * 1000:.0f}, {c[2] * 1000:.0f}, {c[3]})"
-                    for c in sorted(collections, key=lambda c: -c[1])[:6]),  # fmt: skip
+        + ", ".join(
+            f"({c[0]}, {c[1] * 1000:.0f}, {c[2] * 1000:.0f}, {c[3]})"
+            for c in sorted(collections, key=lambda c: -c[1])[:6]
+        ),
         "- the loop's thread during stalls (watchdog samples): "
         + "; ".join(f"{spot} ×{n}" for spot, n in where.most_common(6)),
     ]
