@@ -16,6 +16,7 @@ more round trip on the phone, should cost the server less than the page does.
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -26,6 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -161,10 +163,12 @@ class Server:
     """``farmtrace api`` (the command production runs) on a loopback port, for one
     measurement."""
 
-    def __init__(self, url: str, port: int, workers: int) -> None:
+    def __init__(
+        self, url: str, port: int, workers: int, extra_env: dict[str, str] | None = None
+    ) -> None:
         env = {**os.environ, "FARMTRACE_DATABASE_URL": url,
                "FARMTRACE_SECRET_KEY": secrets.token_urlsafe(32),
-               "FARMTRACE_PUBLIC_BASE_URL": BASE_URL}  # fmt: skip
+               "FARMTRACE_PUBLIC_BASE_URL": BASE_URL, **(extra_env or {})}  # fmt: skip
         self.origin = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "farmtrace", "--log-level", "warning", "api",
@@ -245,6 +249,63 @@ def measure(url: str, lots: list[str], workers: int, duration_s: int, size: str)
     return [health, page, redirect]
 
 
+def probed(url: str, lots: list[str], workers: int, duration_s: int, size: str) -> str:
+    """The page run again with bench/loop_probe.py in every worker: what the tail is made of."""
+    paths = [urlsplit(build_digital_link(BASE_URL, lot, GTIN)).path for lot in lots]
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(ROOT / "bench" / "loop_probe.py", Path(folder) / "sitecustomize.py")
+        tallies = Path(folder) / "tallies.jsonl"
+        path = os.pathsep.join(p for p in (folder, os.environ.get("PYTHONPATH")) if p)
+        server = Server(url, free_port(), workers,
+                        {"PYTHONPATH": path, "FARMTRACE_LOOP_PROBE": str(tallies)})  # fmt: skip
+        try:
+            page = wrk(f"page ({size}, probed)", server.origin, paths, duration_s, PAGE_HEADERS)
+        finally:
+            server.stop()
+        workers_seen = [json.loads(line) for line in tallies.read_text().splitlines()]
+    stalls = [tuple(s) for w in workers_seen for s in w["stalls"]]
+    long = [s for s in stalls if s[0] > 0.050]
+    collections = [c for w in workers_seen for c in w["collections_over_5ms"]]
+    where: Counter[str] = Counter()
+    for worker in workers_seen:
+        where.update(dict(worker["where"]))
+    lines = [
+        f"probed {page.label}: {page.requests_per_s:,.0f} requests/s, p99 {page.p99_ms:.1f} ms",
+        f"- loop stalls over 20 ms: {len(stalls)} in {len(workers_seen)} workers;"
+        f" over 50 ms: {len(long)}, longest {max((s[0] for s in stalls), default=0) * 1000:.0f}"
+        " ms",
+        f"- of the stalled time, the loop's thread ran our Python for"
+        f" {_share(sum(s[1] for s in stalls), sum(s[0] for s in stalls))};"
+        f" over 50 ms: {_share(sum(s[1] for s in long), sum(s[0] for s in long))}"
+        " (the rest it was not running: another process or thread had the core or the GIL)",
+        f"- collections over 5 ms: {len(collections)}"
+        f" (longest {max((c[1] for c in collections), default=0) * 1000:.1f} ms,"
+        f" its CPU {max(collections, key=lambda c: c[1], default=(0, 0, 0))[2] * 1000:.1f} ms;"
+        f" full ones {sum(1 for c in collections if c[0] == 2)})"
+        f" of {sum(w['collections'] for w in workers_seen)}; CPU in collections by generation"
+        f" {_by_generation(workers_seen)}; objects tracked at the end"
+        f" {', '.join(str(w['tracked_objects']) for w in workers_seen)}",
+        "- the longest collections (generation, wall ms, CPU ms, objects collected): "
+        + ", ".join(
+            f"({c[0]}, {c[1] * 1000:.0f}, {c[2] * 1000:.0f}, {c[3]})"
+            for c in sorted(collections, key=lambda c: -c[1])[:6]
+        ),
+        "- the loop's thread during stalls (watchdog samples): "
+        + "; ".join(f"{spot} ×{n}" for spot, n in where.most_common(6)),
+    ]
+    return "\n".join(lines)
+
+
+def _by_generation(workers_seen: list[dict]) -> str:
+    total = {g: sum(w["collection_cpu_by_generation"][str(g)] for w in workers_seen)
+             for g in (0, 1, 2)}  # fmt: skip
+    return " / ".join(f"{seconds * 1000:.0f} ms" for seconds in total.values())
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
 def table(results: list[Measured], workers: int) -> str:
     lines = [
         f"| what (farmtrace api, {workers} worker{'s' if workers > 1 else ''},"
@@ -315,6 +376,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     parser.add_argument(
+        "--probe", action="store_true",
+        help="then run each size's page once more with a loop probe in the workers",
+    )  # fmt: skip
+    parser.add_argument(
         "--sizes", type=int, nargs=2, default=SIZES, metavar=("SMALL", "LARGE"),
         help="reading counts of the two databases (default 10,000 and 10,000,000)",
     )  # fmt: skip
@@ -355,6 +420,10 @@ def main() -> None:
         worst = max(pages, key=lambda row: row.p99_ms)
         print(f"- p99 < 50 ms in every page round: worst {worst.p99_ms:.1f} ms ({worst.label})"
               f" ({'met' if worst.p99_ms < 50 else 'NOT met'})")  # fmt: skip
+        if options.probe:
+            print()
+            for size, url in zip(options.sizes, urls, strict=True):
+                print(probed(url, lots[url], options.workers, options.duration, f"{size:,}"))
     finally:
         if not options.keep:
             with psycopg.connect(options.database_server, autocommit=True) as admin:

@@ -18,6 +18,10 @@ Span = tuple[datetime, datetime]
 
 # Stretches per query: a longer UNION ALL only costs planning time.
 SPANS_PER_QUERY = 32
+# These queries are never prepared: psycopg prepares a statement on its fifth use, and on a
+# hypertable of a year of chunks that one execution took 1-2 s (bench/history.py's p95 of
+# uncompressed findings: 997 and 1,944 ms in two runs, 115 ms unprepared); unprepared, each
+# execution's plain bounds also let the planner exclude the chunks outside them.
 
 # Readings outside the metric's band, and each one's successor (detection needs those only);
 # the first of a stretch comes too, as its predecessor is not at hand.
@@ -50,7 +54,8 @@ def _union(
     for first in range(0, len(spans), SPANS_PER_QUERY):
         batch = spans[first : first + SPANS_PER_QUERY]
         params = [value for low, high in batch for value in (*head, low, high)]
-        found += cursor.execute(" UNION ALL ".join([part] * len(batch)), params).fetchall()
+        query = " UNION ALL ".join([part] * len(batch))
+        found += cursor.execute(query, params, prepare=False).fetchall()
     return found
 
 

@@ -1,9 +1,10 @@
 """`farmtrace api`: serve the web application with uvicorn, in one process per core.
 
 One Python process serves one request's Python at a time; the provenance page is CPU-bound
-(templates, JSON), so production runs a worker per core behind one listening socket. Workers
-are spawned processes: each configures its own logging and builds its own app (pool,
-summary listener, scan log) from the environment this command sets.
+(templates, JSON), so production runs a worker per core, each on its own listening socket
+of the same port (farmtrace/commands/api_workers.py says why). Workers are spawned
+processes: each configures its own logging and builds its own app (pool, summary listener,
+scan log) from the environment this command sets.
 """
 
 import logging
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 
 from api.main import create_app
+from farmtrace.commands.api_workers import reuse_port_supported, run_workers
 from farmtrace.commands.logs import configure_logging
 from farmtrace.commands.options import database_option, load_settings
 
@@ -67,13 +69,17 @@ def api(
     # The workers read their settings and log level from the environment they inherit.
     os.environ["FARMTRACE_DATABASE_URL"] = settings.database_url
     os.environ["FARMTRACE_LOG_LEVEL"] = logging.getLevelName(logging.getLogger().level)
+    count = workers or default_workers()
+    if count > 1 and reuse_port_supported():
+        run_workers(SERVING_APP, count, host, port, access_log)
+        return
     # Logging stays ours (JSON lines); uvicorn's own config would replace it.
     uvicorn.run(
         SERVING_APP,
         factory=True,
         host=host,
         port=port,
-        workers=workers or default_workers(),
+        workers=count,
         log_config=None,
         access_log=access_log,
     )
