@@ -66,10 +66,13 @@ async def _heartbeat() -> None:
 
 
 _gc_started = [0.0, 0.0]
+_full_sizes: list[int] = []  # objects in the oldest generation as each full collection began
 
 
 def _on_gc(phase: str, info: dict[str, Any]) -> None:
     if phase == "start":
+        if info["generation"] == 2:  # counted before the clock starts
+            _full_sizes.append(len(gc.get_objects(2)))
         _gc_started[:] = [time.perf_counter(), time.thread_time()]
     else:
         wall, cpu = time.perf_counter() - _gc_started[0], time.thread_time() - _gc_started[1]
@@ -89,6 +92,7 @@ def _report() -> None:
             g: sum(c[2] for c in _collections if c[0] == g) for g in (0, 1, 2)
         },
         "tracked_objects": len(gc.get_objects()),
+        "full_collection_sizes": _full_sizes,
         "collections": len(_collections),
     }
     with open(target, "a", encoding="utf-8") as handle:

@@ -290,6 +290,8 @@ def probed(url: str, lots: list[str], workers: int, duration_s: int, size: str) 
             f"({c[0]}, {c[1] * 1000:.0f}, {c[2] * 1000:.0f}, {c[3]})"
             for c in sorted(collections, key=lambda c: -c[1])[:6]
         ),
+        "- objects in the oldest generation as each full collection began, per worker: "
+        + "; ".join(", ".join(map(str, w["full_collection_sizes"])) for w in workers_seen),
         "- the loop's thread during stalls (watchdog samples): "
         + "; ".join(f"{spot} ×{n}" for spot, n in where.most_common(6)),
     ]
