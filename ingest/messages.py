@@ -73,12 +73,11 @@ class Resolution:
     unknown_device: str | None = None
 
 
-def _arrival(device_id: str, times: list[float]) -> Arrival | None:
-    if not times:
+def _arrival(device_id: str, times: list[float], newest: float | None) -> Arrival | None:
+    if newest is None:
         return None
-    oldest, newest = min(times), max(times)
     return Arrival(
-        device_id, datetime.fromtimestamp(oldest, UTC), datetime.fromtimestamp(newest, UTC),
+        device_id, datetime.fromtimestamp(min(times), UTC), datetime.fromtimestamp(newest, UTC),
         len(times),
     )  # fmt: skip
 
@@ -115,7 +114,8 @@ def _resolve(
         refused.unknown_device = device_id
         return refused
     try:
-        pack = json.loads(payload)
+        # SenML JSON is UTF-8 (RFC 8259 §8.1): decoding it first spares json its encoding guess.
+        pack = json.loads(payload.decode())
     except ValueError as error:  # also bad UTF-8, and integers of more than 4,300 digits
         return refuse(f"not JSON: {safe_text(str(error), 200)}")
     except RecursionError:
@@ -127,11 +127,13 @@ def _resolve(
         )
     except PackRefused as error:
         return refuse(str(error))
+    times = [when for when, _, _ in resolved]
+    newest = max(times) if times else None
     resolution = Resolution(
         copy_rows=b"".join([copy_row(device_id, m, when, v) for when, m, v in resolved]),
         rows=len(resolved),
-        newest=max(when for when, _, _ in resolved) if resolved else None,
-        arrival=_arrival(device_id, [when for when, _, _ in resolved]),
+        newest=newest,
+        arrival=_arrival(device_id, times, newest),
     )
     for record in refused_records:
         resolution.dead_letters.append(
