@@ -1,11 +1,10 @@
 """The staff console in headless Chromium at a phone's, a tablet's and a desktop's size, with no
 request leaving the site."""
 
-from collections.abc import Iterator
 
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from store.users import NewUserSecrets, create_user
 from tests.api.builders import RECEIVED_AT
@@ -20,17 +19,6 @@ VIEWPORTS = pytest.mark.parametrize(
     "viewport", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"]
 )
 
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """The front page in headless Chromium at a cheap phone's width and a desktop's, script-free."""
 
-from collections.abc import Iterator
 
 import httpx
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.api.builders import seed_master_data
 from tests.api.front_page_stories import batch_on_sale
@@ -17,17 +16,6 @@ DESKTOP = {"width": 1366, "height": 900}
 # The provenance page's budget: one request, small enough for a slow mobile connection.
 PAGE_BUDGET_BYTES = 60_000
 
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _open(browser: Browser, viewport: dict[str, int], url: str) -> tuple[Page, list[str]]:

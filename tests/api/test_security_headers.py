@@ -1,11 +1,10 @@
 """Every response carries security headers fitting its page; public pages run no script."""
 
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from tests.api.builders import receive, seed_master_data
 from tests.fix_api import bearer
@@ -70,17 +69,6 @@ def test_cookies_on_https_are_secure_httponly_and_samesite(client: TestClient) -
         lowered = cookie.lower()
         assert "httponly" in lowered and "samesite=lax" in lowered and "secure" in lowered
 
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.mark.browser

@@ -7,7 +7,6 @@ exactly once, even when the answer to a send is lost on the way back.
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import httpx
 import psycopg
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from schemas.district_time import DISTRICT_TIME
 from store.users import NewUserSecrets, create_user
@@ -26,17 +25,6 @@ PHONE = {"width": 360, "height": 740}
 # Long enough for a send round on a loaded CI machine.
 SYNC_TIMEOUT_S = 20.0
 
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
