@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from pypdf.generic import DictionaryObject
 
 from schemas.media import (
@@ -36,7 +36,7 @@ MAX_PIXELS = 50_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 PDF_MAGIC = b"%PDF-"
 # What a malformed PDF makes pypdf raise besides its own errors.
-_PDF_BROKEN = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+_PDF_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                AssertionError, OSError, RecursionError)  # fmt: skip
 # Metadata a page or an image on it may carry by itself (XMP packets, an editor's private data).
 _PAGE_METADATA = ("/Metadata", "/PieceInfo")
