@@ -1,8 +1,14 @@
-"""Prometheus metrics of the web application, labelled by route template (never raw paths)."""
+"""Prometheus metrics of the web application, labelled by route template (never raw paths).
 
+Under ``farmtrace api --workers N`` each worker is its own process with its own counters; the
+command gives them one directory (``PROMETHEUS_MULTIPROC_DIR``, read by prometheus_client when
+a worker starts) where each writes its values, and a scrape of any worker sums them all.
+"""
+
+import os
 import time
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter(
@@ -11,6 +17,17 @@ REQUESTS = Counter(
 LATENCY = Histogram(
     "farmtrace_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"]
 )
+
+SHARED_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def exposition() -> bytes:
+    """The Prometheus text of every worker sharing the directory, or of this process alone."""
+    if SHARED_DIR_ENV not in os.environ:
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)
 
 
 class RequestMetrics:

@@ -1,8 +1,9 @@
-"""Photos and documents: checked by their content, photos stripped of metadata and resized,
+"""Photos and documents: checked by their content, stripped of metadata (photos also resized),
 stored by content hash (``store.media_storage``), attached to what they show.
 
 A photo from a phone carries EXIF (GPS position, camera serial, time); re-encoding the pixels
-alone leaves all of it behind. The upload itself is not kept, only its variants.
+alone leaves all of it behind. A scanned report carries its author, the scanner's software and
+an XMP packet; only its pages are kept. The upload itself is not kept, only what is made of it.
 """
 
 import io
@@ -10,6 +11,9 @@ from dataclasses import dataclass
 
 import psycopg
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
 from schemas.media import (
     AttachmentKind,
@@ -31,6 +35,11 @@ JPEG_QUALITY = 80
 MAX_PIXELS = 50_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 PDF_MAGIC = b"%PDF-"
+# What a malformed PDF makes pypdf raise besides its own errors.
+_PDF_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+               AssertionError, OSError, RecursionError)  # fmt: skip
+# Metadata a page or an image on it may carry by itself (XMP packets, an editor's private data).
+_PAGE_METADATA = ("/Metadata", "/PieceInfo")
 
 _SUBJECT_EXISTS = {
     "harvest_lot": "SELECT 1 FROM harvest_lots WHERE id::text = %s",
@@ -83,9 +92,42 @@ def prepare_photo(data: bytes) -> list[Prepared]:
 
 
 def prepare_document(data: bytes) -> Prepared:
+    """The PDF's pages alone, rewritten: no document information, XMP, outline or scripts."""
     if not data.startswith(PDF_MAGIC):
         raise MediaRefused("a document must be a PDF", "文件须为 PDF 格式")
-    return Prepared(data, "application/pdf", None, None)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise MediaRefused(
+                "the PDF is encrypted; upload it without a password",
+                "PDF 已加密，请上传未加密的文件",
+            )
+        writer = PdfWriter()
+        for page in reader.pages:
+            added = writer.add_page(page)
+            _drop_metadata(added)
+        if not writer.pages:
+            raise MediaRefused("the PDF has no pages", "PDF 没有页面")
+        writer.metadata = None  # pypdf would otherwise name itself as the producer
+        out = io.BytesIO()
+        writer.write(out)
+    except _PDF_BROKEN as error:
+        raise MediaRefused("the file is not a readable PDF", "文件不是可读取的 PDF") from error
+    return Prepared(out.getvalue(), "application/pdf", None, None)
+
+
+def _drop_metadata(page: DictionaryObject) -> None:
+    """Remove the page's own metadata and that of the images and forms drawn on it."""
+    for key in _PAGE_METADATA:
+        page.pop(key, None)
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return
+    for ref in xobjects.get_object().values():
+        xobject = ref.get_object()
+        for key in _PAGE_METADATA:
+            xobject.pop(key, None)
 
 
 def attach(

@@ -3,10 +3,11 @@
 import psycopg
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from psycopg_pool import PoolTimeout
 
 from api.errors import FarmtraceError
+from api.metrics import exposition
 from store.db import ping
 
 router = APIRouter(tags=["health"])
@@ -32,4 +33,4 @@ def healthz(request: Request) -> dict[str, str]:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)

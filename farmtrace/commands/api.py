@@ -4,7 +4,8 @@ One Python process serves one request's Python at a time; the provenance page is
 (templates, JSON), so production runs a worker per core, each on its own listening socket
 of the same port (farmtrace/commands/api_workers.py says why). Workers are spawned
 processes: each configures its own logging and builds its own app (pool, summary listener,
-scan log) from the environment this command sets.
+scan log) from the environment this command sets, including the directory where they
+share their Prometheus counters (farmtrace/commands/api_metrics_dir.py).
 """
 
 import logging
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 
 from api.main import create_app
+from farmtrace.commands.api_metrics_dir import shared_metrics_dir
 from farmtrace.commands.api_workers import reuse_port_supported, run_workers
 from farmtrace.commands.logs import configure_logging
 from farmtrace.commands.options import database_option, load_settings
@@ -70,6 +72,15 @@ def api(
     os.environ["FARMTRACE_DATABASE_URL"] = settings.database_url
     os.environ["FARMTRACE_LOG_LEVEL"] = logging.getLevelName(logging.getLogger().level)
     count = workers or default_workers()
+    if count > 1:
+        with shared_metrics_dir():
+            serve(count, host, port, access_log)
+        return
+    serve(count, host, port, access_log)
+
+
+def serve(count: int, host: str, port: int, access_log: bool) -> None:
+    """Serve until stopped: a socket per worker where the kernel allows it, else uvicorn's."""
     if count > 1 and reuse_port_supported():
         run_workers(SERVING_APP, count, host, port, access_log)
         return

@@ -5,6 +5,7 @@ import re
 
 from fastapi.testclient import TestClient
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from tests.api.builders import post, receive, seed_master_data
 from tests.fix_api import bearer
@@ -22,6 +23,27 @@ def _phone_photo() -> bytes:
     exif[GPS_IFD] = {1: "N", 2: (29.0, 14.0, 30.0), 3: "E", 4: (103.0, 5.0, 10.0)}
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+XMP_PACKET = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+    b' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+    b' pdf:Producer="LabScanner Pro 9"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def _scanned_report(pages: int = 2) -> bytes:
+    """A lab's PDF as scanners write it: its author, its software and an XMP packet."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Author": "Zhang Jianguo", "/Producer": "LabScanner Pro 9"})
+    writer.xmp_metadata = XMP_PACKET
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()
 
 
@@ -69,6 +91,37 @@ def test_a_file_is_judged_by_its_content_not_its_name(client: TestClient, staff_
     assert client.get("/media/../../etc/passwd").status_code == 404
 
 
+def test_an_uploaded_pdf_keeps_its_pages_and_loses_its_author_producer_and_xmp(
+    client: TestClient, staff_token: str
+) -> None:
+    seed_master_data(client, staff_token)
+    original = _scanned_report(pages=3)
+    before = PdfReader(io.BytesIO(original))
+    assert before.metadata is not None and before.metadata.author == "Zhang Jianguo"
+    assert before.xmp_metadata is not None and b"LabScanner" in original
+    answer = _upload(client, staff_token, original, "producer", "P-ABU", "report.pdf")
+    assert answer.status_code == 201, answer.text  # type: ignore[attr-defined]
+    digest = answer.json()["variants"][0]["digest"]  # type: ignore[attr-defined]
+    served = client.get(f"/media/{digest}")
+    assert served.headers["content-type"] == "application/pdf"
+    assert b"Zhang Jianguo" not in served.content and b"LabScanner" not in served.content
+    after = PdfReader(io.BytesIO(served.content))
+    assert len(after.pages) == len(before.pages) == 3
+    assert not after.metadata and after.xmp_metadata is None
+    assert after.pages[0].mediabox.width == 595
+
+
+def test_a_pdf_that_cannot_be_parsed_is_refused_in_words(
+    client: TestClient, staff_token: str
+) -> None:
+    seed_master_data(client, staff_token)
+    broken = _upload(client, staff_token, b"%PDF-1.7\n%%EOF\n", "producer", "P-ABU", "r.pdf")
+    assert broken.status_code == 422, broken.text  # type: ignore[attr-defined]
+    assert "not a readable PDF" in broken.text  # type: ignore[attr-defined]
+    cut = _upload(client, staff_token, _scanned_report()[:300], "producer", "P-ABU", "r.pdf")
+    assert cut.status_code == 422 and "not a readable PDF" in cut.text  # type: ignore[attr-defined]
+
+
 def test_the_page_shows_photos_lazily_with_their_size_and_links_the_test_report(
     client: TestClient, staff_token: str
 ) -> None:
@@ -78,7 +131,7 @@ def test_the_page_shows_photos_lazily_with_their_size_and_links_the_test_report(
     testing = post(client, staff_token, f"/api/v1/batches/{lot}/events", {
         "type": "testing", "time": "2026-05-06T11:00:00+08:00", "data": {"passed": True},
     })  # fmt: skip
-    report = _upload(client, staff_token, b"%PDF-1.7\n%%EOF\n", "event", testing["event_id"])
+    report = _upload(client, staff_token, _scanned_report(), "event", testing["event_id"])
     assert report.json()["kind"] == "document"  # type: ignore[attr-defined]
     page = client.get(f"/l/{lot}", headers=HTML).text
     assert 'loading="lazy"' in page and 'width="360" height="270"' in page

@@ -1,23 +1,13 @@
 """The provenance page in headless Chromium at a cheap phone's width, as a shopper sees it."""
 
-import io
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image
 from playwright.sync_api import Request, Route, sync_playwright
 
-from store.arrivals import take_arrivals
-from store.devices import add_device
-from store.rollups import refresh_hours
-from store.summaries import refresh_summaries_for_arrivals
-from tests.api.builders import post
-from tests.fix_api import bearer
-from tests.inspect.cold_chain import add_readings, every_minute
-from tests.public.stories import packed_batch
+from tests.public.photo_story import batch_with_cold_chain_and_photo
 
 pytestmark = pytest.mark.browser
 
@@ -32,42 +22,6 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
     }).observe({type: "layout-shift", buffered: true});
     setTimeout(() => resolve(total), 300);  // no entry at all is the good case
 })"""
-# Into the cold store at 15:30 Beijing time on 6 May (see stories.packed_batch).
-IN_COLD_STORE = datetime(2026, 5, 6, 7, 30, tzinfo=UTC)
-
-
-def _photo() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (1600, 1200), (80, 130, 60)).save(out, "JPEG")
-    return out.getvalue()
-
-
-def _with_cold_chain(client: TestClient, token: str, db: psycopg.Connection) -> str:
-    """A packed batch whose cold store reported for its six hours there, 40 minutes of them too
-    warm, then loaded on a truck."""
-    lot = packed_batch(client, token)["lot_code"]
-    uploaded = client.post(
-        "/api/v1/media", headers=bearer(token), files={"file": ("p.jpg", _photo(), "image/jpeg")},
-        data={"subject_kind": "producer", "subject": "P-ABU"},
-    )  # fmt: skip
-    assert uploaded.status_code == 201, uploaded.text
-    add_device(db, "COLD-T1", "probe", "PC-COLD", IN_COLD_STORE - timedelta(days=1), 60)
-    db.commit()
-    add_readings(
-        db, "COLD-T1",
-        every_minute(IN_COLD_STORE, 360, lambda i: 7.5 if 120 <= i < 160 else 3.2),
-    )  # fmt: skip
-    post(
-        client,
-        token,
-        f"/api/v1/batches/{lot}/moves",
-        {"location": "TRUCK-01", "time": (IN_COLD_STORE + timedelta(hours=6)).isoformat()},
-    )
-    with db.transaction():
-        arrivals = take_arrivals(db)
-        refresh_hours(db, arrivals)  # as the watcher's round does before its consumers
-        refresh_summaries_for_arrivals(db, arrivals)
-    return str(lot)
 
 
 def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_no_script(
@@ -76,7 +30,7 @@ def test_the_page_at_360px_shows_the_verdict_first_stays_on_the_host_and_needs_n
     db: psycopg.Connection,
     live_server: str,
 ) -> None:
-    lot = _with_cold_chain(client, staff_token, db)
+    lot = batch_with_cold_chain_and_photo(client, staff_token, db)
     # The page a scan is redirected to (the redirect itself: tests/public/test_resolver.py).
     url = f"{live_server}/batch/{lot}"
     requested: list[str] = []
