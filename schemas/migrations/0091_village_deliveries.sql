@@ -39,9 +39,13 @@ CREATE INDEX farm_deliveries_point_time ON farm_deliveries (village_point, recor
 CREATE INDEX farm_deliveries_certificate_photo ON farm_deliveries (certificate_photo);
 
 -- A trip carries deliveries gathered at a township station (or straight from a village
--- point) to the centre, where staff receive them into batches.
+-- point) to the centre, where staff receive them into batches. Like a delivery, a trip may
+-- be recorded offline: phone_id, made on the phone, finds the first send's row, and
+-- body_sha256 tells a resend from a different trip under a used id.
 CREATE TABLE trips (
     id           bigserial PRIMARY KEY,
+    phone_id     uuid NOT NULL UNIQUE,
+    body_sha256  text NOT NULL,
     code         text NOT NULL UNIQUE,
     origin       text NOT NULL REFERENCES locations (code),
     vehicle      text,
