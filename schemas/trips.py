@@ -13,6 +13,7 @@ from schemas.time_bounds import EnteredTime
 class TripCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    id: UUID = Field(description="made on the phone: a resend under the same id stores nothing")
     origin: Code | None = Field(
         default=None, description="the station or point it leaves; an agent's own when unset"
     )
@@ -22,6 +23,7 @@ class TripCreate(BaseModel):
 
 
 class TripPublic(BaseModel):
+    id: UUID
     code: str
     origin: str
     origin_name: str

@@ -17,6 +17,8 @@ from schemas.district_time import DISTRICT_TIME_ZONE
 from store import audit
 from store.db import rows
 from store.errors import ConflictError, InvalidReferenceError, NotFoundError
+from store.media import Prepared
+from store.media_storage import MediaStorage, digest_of
 
 _SELECT = """
 SELECT d.id, h.code AS harvest_lot_code, d.village_point, v.name AS village_point_name,
@@ -197,8 +199,11 @@ def station_of(conn: psycopg.Connection, point: str) -> str | None:
     return found[0]["parent"] if found else None
 
 
-def attach_photo(conn: psycopg.Connection, delivery_id: UUID, sha256: str) -> None:
-    """The certificate's photo; the same photo again changes nothing, another is refused."""
+def attach_photo(
+    conn: psycopg.Connection, storage: MediaStorage, delivery_id: UUID, photo: Prepared
+) -> None:
+    """Keep the certificate's cleaned photo by its content hash, beside the pages' media; the
+    same photo again changes nothing, another is refused, and a refused one is not kept."""
     with conn.transaction():
         found = rows(
             conn,
@@ -212,15 +217,23 @@ def attach_photo(conn: psycopg.Connection, delivery_id: UUID, sha256: str) -> No
             raise InvalidReferenceError(
                 "the delivery records no certificate to photograph", "此交售未登记合格证"
             )
-        if found[0]["certificate_photo"] not in (None, sha256):
+        if found[0]["certificate_photo"] not in (None, digest_of(photo.data)):
             raise ConflictError(
                 "the certificate's photo is stored already; a different one is refused",
                 "合格证照片已保存，不能替换",
             )
+        digest = storage.put(photo.data)
         conn.execute(
             "UPDATE farm_deliveries SET certificate_photo = %s WHERE id = %s",
-            (sha256, delivery_id),
+            (digest, delivery_id),
         )
+
+
+def is_certificate_photo(conn: psycopg.Connection, digest: str) -> bool:
+    """Whether a delivery keeps this photo: the route serving them serves no other file."""
+    return bool(
+        rows(conn, "SELECT 1 FROM farm_deliveries WHERE certificate_photo = %s LIMIT 1", (digest,))
+    )
 
 
 def point_choices(conn: psycopg.Connection, point: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ an XMP packet; only its pages are kept. The upload itself is not kept, only what
 """
 
 import io
+import warnings
 from dataclasses import dataclass
 
 import psycopg
@@ -40,6 +41,11 @@ _PDF_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, Inde
                AssertionError, OSError, RecursionError)  # fmt: skip
 # Metadata a page or an image on it may carry by itself (XMP packets, an editor's private data).
 _PAGE_METADATA = ("/Metadata", "/PieceInfo")
+# A certificate photographed at a village point: the phone shrinks it to about 1280 px (a few
+# hundred kB) before sending; the bound is for a phone that did not, under the body limit.
+CERTIFICATE_PHOTO_MAX_BYTES = 1024 * 1024
+# Large enough to read a certificate's number on a console, small enough for a rural link.
+CERTIFICATE_PHOTO_SIDE_PX = 1600
 
 _SUBJECT_EXISTS = {
     "harvest_lot": "SELECT 1 FROM harvest_lots WHERE id::text = %s",
@@ -61,10 +67,19 @@ class Prepared:
     height: int | None
 
 
-def prepare_photo(data: bytes) -> list[Prepared]:
-    """The photo as metadata-free JPEGs at the page's widths (never enlarged), smallest first."""
+def _refused_unreadable() -> MediaRefused:
+    return MediaRefused("the file is not a readable image", "文件不是可读取的图片")
+
+
+def _decode_upright(data: bytes) -> Image.Image:
+    """The upload's pixels, turned upright by its EXIF orientation: refused in words when the
+    bytes are no photo of an accepted format, or would decode to too many pixels."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():
+            # Pillow only warns of a bomb below twice its own limit: refuse it here instead.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
             if probe.format not in IMAGE_FORMATS:
                 raise MediaRefused(
                     f"a photo must be JPEG, PNG or WebP, not {probe.format}",
@@ -73,22 +88,50 @@ def prepare_photo(data: bytes) -> list[Prepared]:
             if probe.width * probe.height > MAX_PIXELS:
                 raise MediaRefused("the photo has too many pixels", "照片像素过多")
             probe.load()
-            upright = ImageOps.exif_transpose(probe).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise MediaRefused("the file is not a readable image", "文件不是可读取的图片") from error
+            return ImageOps.exif_transpose(probe).convert("RGB")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise _refused_unreadable() from error
+
+
+def _clean_jpeg(upright: Image.Image, box: tuple[int, int]) -> Prepared:
+    """The pixels shrunk to fit ``box`` (never enlarged), as a JPEG carrying nothing else."""
+    scaled = upright.copy()
+    scaled.thumbnail(box, Image.Resampling.LANCZOS)
+    # A fresh image of the pixels alone: no EXIF, ICC, XMP or comment travels with it.
+    clean = Image.new("RGB", scaled.size)
+    clean.paste(scaled)
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return Prepared(out.getvalue(), "image/jpeg", clean.width, clean.height)
+
+
+def prepare_photo(data: bytes) -> list[Prepared]:
+    """The photo as metadata-free JPEGs at the page's widths (never enlarged), smallest first."""
+    upright = _decode_upright(data)
     variants: list[Prepared] = []
     for width in PHOTO_WIDTHS:
         if variants and upright.width <= (variants[-1].width or 0):
             break
-        scaled = upright.copy()
-        scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
-        # A fresh image of the pixels alone: no EXIF, ICC, XMP or comment travels with it.
-        clean = Image.new("RGB", scaled.size)
-        clean.paste(scaled)
-        out = io.BytesIO()
-        clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-        variants.append(Prepared(out.getvalue(), "image/jpeg", clean.width, clean.height))
+        variants.append(_clean_jpeg(upright, (width, width * 4)))
     return variants
+
+
+def prepare_certificate_photo(data: bytes) -> Prepared:
+    """A farmer's 合格证 as one metadata-free JPEG, large enough to read its number."""
+    if not data:
+        raise MediaRefused("the upload is empty", "没有收到照片")
+    if len(data) > CERTIFICATE_PHOTO_MAX_BYTES:
+        kib = CERTIFICATE_PHOTO_MAX_BYTES // 1024
+        raise MediaRefused(f"larger than {kib} KiB", f"超过 {kib} KiB")
+    upright = _decode_upright(data)
+    return _clean_jpeg(upright, (CERTIFICATE_PHOTO_SIDE_PX, CERTIFICATE_PHOTO_SIDE_PX))
 
 
 def prepare_document(data: bytes) -> Prepared:

@@ -4,6 +4,7 @@ A delivery travels on one trip; at the centre, a batch received from deliveries 
 harvest lots as they were recorded at the village point, so nothing is typed twice.
 """
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -27,10 +28,30 @@ def _points_served(conn: psycopg.Connection, origin: str) -> set[str]:
     return {row["code"] for row in found}
 
 
+def fingerprint(trip: TripCreate, origin: str) -> str:
+    """What makes two sends the same trip: every field (deliveries in any order), its origin."""
+    body = trip.model_copy(update={"origin": origin, "deliveries": sorted(set(trip.deliveries))})
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
 def record_trip(
     conn: psycopg.Connection, trip: TripCreate, origin: str, code: str, user_id: int | None
-) -> TripPublic:
+) -> tuple[TripPublic, bool]:
+    """Store the trip (``code`` names a new one); returns it and whether this call stored it.
+    A resend under the phone's id answers with the first send's trip."""
+    digest = fingerprint(trip, origin)
     with conn.transaction():
+        # Two sends of one id at once: the second waits here, then finds the first's row.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))", (str(trip.id),))
+        stored = rows(conn, "SELECT code, body_sha256 FROM trips WHERE phone_id = %s", (trip.id,))
+        if stored:
+            if stored[0]["body_sha256"] != digest:
+                raise ConflictError(
+                    f"trip {trip.id} was recorded already with other details;"
+                    " a new trip needs a new id",
+                    "此编号的运输记录已存在且内容不同；新的运输需要新的编号",
+                )
+            return get_trip(conn, stored[0]["code"]), False
         place = rows(conn, "SELECT kind FROM locations WHERE code = %s", (origin,))
         if not place or place[0]["kind"] not in ("village_point", "township_station"):
             raise InvalidReferenceError(
@@ -62,20 +83,20 @@ def record_trip(
             )
         trip_id = rows(
             conn,
-            "INSERT INTO trips (code, origin, vehicle, departed_at, recorded_by)"
-            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-            (code, origin, trip.vehicle, trip.departed_at, user_id),
+            "INSERT INTO trips (phone_id, body_sha256, code, origin, vehicle, departed_at,"
+            " recorded_by) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (trip.id, digest, code, origin, trip.vehicle, trip.departed_at, user_id),
         )[0]["id"]
         conn.cursor().executemany(
             "INSERT INTO trip_deliveries (trip_id, delivery_id) VALUES (%s, %s)",
             [(trip_id, delivery_id) for delivery_id in ids],
         )
         audit.record(conn, user_id, "record_trip", f"trip {code}", trip.model_dump(mode="json"))
-    return get_trip(conn, code)
+    return get_trip(conn, code), True
 
 
 _TRIP_SELECT = """
-SELECT t.id, t.code, t.origin, l.name AS origin_name, t.vehicle, t.departed_at,
+SELECT t.id, t.phone_id, t.code, t.origin, l.name AS origin_name, t.vehicle, t.departed_at,
        u.username AS recorded_by
 FROM trips t JOIN locations l ON l.code = t.origin LEFT JOIN users u ON u.id = t.recorded_by
 """
@@ -94,7 +115,10 @@ def _with_deliveries(conn: psycopg.Connection, found: list[dict[str, Any]]) -> l
     trips = []
     for row in found:
         mine = [deliveries[c["delivery_id"]] for c in carried if c["trip_id"] == row["id"]]
-        trips.append(TripPublic(**{k: v for k, v in row.items() if k != "id"}, deliveries=mine))
+        trips.append(TripPublic(
+            **{k: v for k, v in row.items() if k not in ("id", "phone_id")}, id=row["phone_id"],
+            deliveries=mine,
+        ))  # fmt: skip
     return trips
 
 

@@ -14,7 +14,9 @@ from api.deps import Connection, DeliveryReader, ReaderUser, RecorderUser
 from api.errors import ERROR_RESPONSES, Forbidden, Invalid, NotFound
 from labels.harvest_lot_codes import harvest_lot_code
 from schemas.deliveries import DeliveryCreate, DeliveryPublic
-from store import delivery_photos, farm_deliveries
+from store import farm_deliveries
+from store.media import MediaRefused, prepare_certificate_photo
+from store.media_storage import DIGEST, MediaStorage
 from store.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["village points"], responses=ERROR_RESPONSES)
@@ -103,14 +105,16 @@ def get_delivery(delivery_id: UUID, conn: Connection, user: DeliveryReader) -> D
     },
 )  # fmt: skip
 def put_certificate_photo(
-    delivery_id: UUID, body: PhotoBytes, conn: Connection, user: RecorderUser
+    delivery_id: UUID, body: PhotoBytes, request: Request, conn: Connection, user: RecorderUser
 ) -> DeliveryPublic:
     """The photo of the farmer's 合格证, as the image's bytes; checked by its content."""
     _readable(user, farm_deliveries.get_delivery(conn, delivery_id), conn)
-    photo = delivery_photos.clean_photo(body)
-    with conn.transaction():
-        delivery_photos.store_photo(conn, photo)
-    farm_deliveries.attach_photo(conn, delivery_id, photo.sha256)
+    try:
+        photo = prepare_certificate_photo(body)
+    except MediaRefused as refused:
+        raise MediaRefused(f"photo: {refused}", f"照片：{refused.message_zh}") from None
+    storage: MediaStorage = request.app.state.media_storage
+    farm_deliveries.attach_photo(conn, storage, delivery_id, photo)
     return farm_deliveries.get_delivery(conn, delivery_id)
 
 
@@ -119,13 +123,18 @@ def put_certificate_photo(
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}},
 )
-def get_delivery_photo(sha256: str, conn: Connection, user: ReaderUser) -> Response:
-    """A stored photo by its content hash (staff and inspectors)."""
-    found = delivery_photos.load_photo(conn, sha256.lower()) if len(sha256) == 64 else None
-    if found is None:
+def get_delivery_photo(
+    sha256: str, request: Request, conn: Connection, user: ReaderUser
+) -> Response:
+    """A farmer's 合格证 photo by its content hash (staff and inspectors, never the public:
+    it shows a farmer's name and hand)."""
+    digest = sha256.lower()
+    storage: MediaStorage = request.app.state.media_storage
+    known = DIGEST.fullmatch(digest) and farm_deliveries.is_certificate_photo(conn, digest)
+    data = storage.get(digest) if known else None
+    if data is None:
         raise NotFound(f"no media {sha256!r}")
-    content_type, data = found
     # Content-addressed: the bytes under a hash never change.
     return Response(
-        data, media_type=content_type, headers={"Cache-Control": "private, max-age=31536000"}
+        data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000"}
     )

@@ -280,6 +280,10 @@ PRODUCERS = [
 ]  # fmt: skip
 
 
+# The demo's village agent works at 和平彝族乡服务站: its console offers the farmers of the
+# points under it (蒲梯村, 迎春村, 解放村 …) and sends their trips.
+VILLAGE_AGENT_STATION = "TS-511113200"
+
 # The source end: what the village points record. Every phone number, plot, variety and
 # certificate number below is invented.
 

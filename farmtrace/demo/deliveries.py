@@ -57,5 +57,6 @@ def deliver(
     departed_at = recorded_at + TRIP_AFTER_DELIVERY
     for station, ids in by_station.items():
         code = generate_lot_code("TR", departed_at.astimezone(DISTRICT_TIME).date())
-        record_trip(conn, TripCreate(deliveries=ids, departed_at=departed_at), station, code, None)
+        trip = TripCreate(id=uuid4(), deliveries=ids, departed_at=departed_at)
+        record_trip(conn, trip, station, code, None)
     return [delivery_id for ids in by_station.values() for delivery_id in ids]

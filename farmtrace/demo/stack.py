@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 import psycopg
 
+from farmtrace.demo import data as demo_data
 from farmtrace.demo.batches import default_anchor
 from farmtrace.demo.credentials import append_credentials, read_credentials
 from farmtrace.demo.fleet import (
@@ -54,7 +55,17 @@ from store.users import create_user
 # How long each wait may take before the demo says what it is still waiting for.
 READY_TIMEOUT_S = 60.0
 DEMO_DATABASE = "farmtrace"
-DEMO_USERS = {"staff": "staff", "inspector": "inspector"}
+VILLAGE_AGENT_STATION = demo_data.VILLAGE_AGENT_STATION
+VILLAGE_AGENT_STATION_NAME = next(
+    place.name for place in demo_data.TOWNSHIPS if place.code == VILLAGE_AGENT_STATION
+)
+# name: (role, location). The village agent works at a township station, so the console
+# offers the farmers of the village points under it.
+DEMO_USERS: dict[str, tuple[str, str | None]] = {
+    "staff": ("staff", None),
+    "inspector": ("inspector", None),
+    "village": ("village", VILLAGE_AGENT_STATION),
+}
 COLLECTOR_USER = "collector"
 INSTALL_DEMO_EXTRA = "pip install 'farmtrace[demo]'"
 # How often the waits look again.
@@ -158,9 +169,9 @@ class DemoStack:
             conn.commit()
             if seeded.new_credentials:
                 append_credentials(self.home.credentials, seeded.new_credentials)
-            for name, role in DEMO_USERS.items():
+            for name, (role, location) in DEMO_USERS.items():
                 if name not in self.state.users:
-                    self.state.users[name] = _demo_user(conn, name, role)
+                    self.state.users[name] = _demo_user(conn, name, role, location)
         self.home.save(self.state)
 
     def _start_fleet(self) -> None:
@@ -329,6 +340,10 @@ class DemoStack:
             f"  inspector console 监管控制台:  {self.base_url}/inspect"
             f"   (inspector / {users['inspector']['password']})"
         )
+        click.echo(
+            f"  village console 村级服务点:    {self.base_url}/village"
+            f"   (village / {users['village']['password']}, {VILLAGE_AGENT_STATION_NAME})"
+        )
         for label, found in (
             ("cold chain held 冷链完好:     ", showcase.held),
             ("compressor failure 冷机故障: ", showcase.excursion),
@@ -378,10 +393,12 @@ class DemoStack:
             self.postgres.stop_quietly()
 
 
-def _demo_user(conn: psycopg.Connection, name: str, role: str) -> dict[str, str]:
+def _demo_user(
+    conn: psycopg.Connection, name: str, role: str, location: str | None
+) -> dict[str, str]:
     """A demo user's secrets; one the database has but this home forgot gets new ones."""
     try:
-        created = create_user(conn, name, role)
+        created = create_user(conn, name, role, location=location)
         secrets = {"password": created.password, "token": created.token}
     except DuplicateUserError:
         conn.rollback()

@@ -7,16 +7,6 @@ ALTER TABLE users ADD COLUMN location text REFERENCES locations (code);
 ALTER TABLE users ADD CONSTRAINT users_village_has_a_point
     CHECK (role <> 'village' OR location IS NOT NULL);
 
--- Photos (a farmer's 合格证) stored once by the sha256 of their cleaned bytes.
-CREATE TABLE delivery_photos (
-    sha256        text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    content_type  text NOT NULL,
-    width         integer NOT NULL,
-    height        integer NOT NULL,
-    bytes         bytea NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now()
-);
-
 -- A harvest lot made at a village point carries the code printed on the farmer's receipt.
 ALTER TABLE harvest_lots ADD COLUMN code text UNIQUE;
 
@@ -36,7 +26,9 @@ CREATE TABLE farm_deliveries (
     certificate_issuer  text,
     certificate_basis   text CHECK (certificate_basis IN
                             ('quality_control', 'self_tested', 'commissioned_test')),
-    certificate_photo   text REFERENCES delivery_photos (sha256),
+    -- The sha256 of the certificate's cleaned photo, whose bytes live beside the pages' media
+    -- (store.media_storage); unlike theirs, it is served to staff and inspectors only.
+    certificate_photo   text CHECK (certificate_photo ~ '^[0-9a-f]{64}$'),
     recorded_at         timestamptz NOT NULL,
     recorded_by         bigint REFERENCES users (id),
     stored_at           timestamptz NOT NULL DEFAULT now(),
@@ -44,11 +36,16 @@ CREATE TABLE farm_deliveries (
     CHECK (certificate_number IS NOT NULL OR certificate_basis IS NULL)
 );
 CREATE INDEX farm_deliveries_point_time ON farm_deliveries (village_point, recorded_at);
+CREATE INDEX farm_deliveries_certificate_photo ON farm_deliveries (certificate_photo);
 
 -- A trip carries deliveries gathered at a township station (or straight from a village
--- point) to the centre, where staff receive them into batches.
+-- point) to the centre, where staff receive them into batches. Like a delivery, a trip may
+-- be recorded offline: phone_id, made on the phone, finds the first send's row, and
+-- body_sha256 tells a resend from a different trip under a used id.
 CREATE TABLE trips (
     id           bigserial PRIMARY KEY,
+    phone_id     uuid NOT NULL UNIQUE,
+    body_sha256  text NOT NULL,
     code         text NOT NULL UNIQUE,
     origin       text NOT NULL REFERENCES locations (code),
     vehicle      text,

@@ -1,7 +1,9 @@
 """Deliveries at a village point: stored once per phone id, only for the agent's own point."""
 
+import hashlib
 import io
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +14,8 @@ from PIL import Image
 from farmtrace.cli import main
 from labels.harvest_lot_codes import harvest_lot_code
 from labels.lot_codes import is_valid_lot_code
+from schemas.settings import Settings
+from store.media_storage import DiskMediaStorage
 from tests.api.village import delivery, make_agent, seed_village
 from tests.fix_api import bearer, login
 
@@ -173,6 +177,36 @@ def test_a_certificate_photo_is_checked_shrunk_and_stripped(
     Image.new("RGB", (10, 10)).save(other, "PNG")
     replaced = client.put(path, content=other.getvalue(), headers=headers)
     assert replaced.status_code == 409
+
+
+def test_a_certificate_photo_is_kept_on_the_media_storage_without_exif_or_gps(
+    client: TestClient,
+    agent_token: str,
+    inspector_token: str,
+    clean_database: str,
+    api_settings: Settings,
+) -> None:
+    body = delivery()
+    client.post("/api/v1/deliveries", json=body, headers=bearer(agent_token))
+    stored = client.put(
+        f"/api/v1/deliveries/{body['id']}/photo",
+        content=_jpeg_with_exif(),
+        headers={**bearer(agent_token), "Content-Type": "image/jpeg"},
+    )
+    assert stored.status_code == 200, stored.text
+    digest = stored.json()["certificate"]["photo"].rsplit("/", 1)[1]
+    kept = DiskMediaStorage(Path(api_settings.media_dir)).get(digest)
+    assert kept is not None and hashlib.sha256(kept).hexdigest() == digest
+    assert b"Exif" not in kept and b"PhoneMaker" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert dict(image.getexif()) == {} and "exif" not in image.info
+    # Not a page's media: no public address serves it, and staff and inspectors only read it.
+    assert client.get(f"/media/{digest}").status_code == 404
+    path = f"/api/v1/delivery-photos/{digest}"
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers=bearer(agent_token)).status_code == 403
+    assert client.get(path, headers=bearer(inspector_token)).content == kept
+    assert _count(clean_database, "media") == 0
 
 
 def test_users_add_ties_a_village_agent_to_its_point(

@@ -1,6 +1,7 @@
 """Trips to the centre: a station gathers its villages' deliveries; batches receive them."""
 
 import re
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,8 +42,8 @@ def test_a_batch_received_from_carried_deliveries_keeps_their_harvest_lots(
     second = _deliver(client, tokens["yaxi"], farmer="P-JIDI", plot=None, quantity=12)
     trip = client.post(
         "/api/v1/trips",
-        json={"deliveries": [first["id"], second["id"]], "departed_at": "2026-05-06T10:00:00+08:00",
-              "vehicle": "川L·J0101"},
+        json={"id": str(uuid.uuid4()), "deliveries": [first["id"], second["id"]],
+              "departed_at": "2026-05-06T10:00:00+08:00", "vehicle": "川L·J0101"},
         headers=bearer(tokens["station"]),
     )  # fmt: skip
     assert trip.status_code == 201, trip.text
@@ -79,7 +80,11 @@ def test_a_delivery_of_another_product_or_another_station_is_refused(
     puti = _deliver(client, tokens["puti"])
     stray = client.post(
         "/api/v1/trips",
-        json={"deliveries": [puti["id"]], "departed_at": "2026-05-06T10:00:00+08:00"},
+        json={
+            "id": str(uuid.uuid4()),
+            "deliveries": [puti["id"]],
+            "departed_at": "2026-05-06T10:00:00+08:00",
+        },
         headers=bearer(tokens["station"]),
     )
     assert stray.status_code == 422 and "does not serve" in stray.json()["error"]["message"]
@@ -119,3 +124,23 @@ def test_the_staff_receive_form_picks_deliveries_instead_of_retyping(
     lot = answer.headers["location"].split("/staff/batches/")[1].split("?")[0]
     detail = staff_client.get(f"/api/v1/batches/{lot}").json()
     assert [h["producer"] for h in detail["harvest_lots"]] == ["P-SHAMA"]
+
+
+def test_a_trip_resent_under_its_phone_id_stores_nothing_new(
+    client: TestClient, staff_token: str, tokens: dict[str, str]
+) -> None:
+    first = _deliver(client, tokens["yaxi"], farmer="P-JIDI", plot=None, quantity=30)
+    second = _deliver(client, tokens["yaxi"], farmer="P-JIDI", plot=None, quantity=12)
+    body = {"id": str(uuid.uuid4()), "deliveries": [first["id"], second["id"]],
+            "departed_at": "2026-05-06T10:00:00+08:00"}  # fmt: skip
+    sent = client.post("/api/v1/trips", json=body, headers=bearer(tokens["station"]))
+    reordered = {**body, "deliveries": [second["id"], first["id"]]}
+    again = client.post("/api/v1/trips", json=reordered, headers=bearer(tokens["station"]))
+    assert (sent.status_code, again.status_code) == (201, 200), again.text
+    assert again.json() == sent.json() and sent.json()["id"] == body["id"]
+    assert len(client.get("/api/v1/trips", headers=bearer(staff_token)).json()) == 1
+    changed = client.post(
+        "/api/v1/trips", json={**body, "vehicle": "川L·J0202"}, headers=bearer(tokens["station"])
+    )
+    assert changed.status_code == 409
+    assert "recorded already with other details" in changed.json()["error"]["message"]

@@ -1,8 +1,8 @@
 """The village console in headless Chromium on a 360 px phone, with the network cut.
 
 The page is opened once online, reloaded offline (the service worker serves it), entries
-are made offline and kept in IndexedDB, and once the network is back each is stored
-exactly once, even when the answer to a send is lost on the way back.
+and a trip carrying them are made offline and kept in IndexedDB, and once the network is
+back each is stored exactly once, even when the answer to a send is lost on the way back.
 """
 
 import time
@@ -22,8 +22,9 @@ from store.users import NewUserSecrets, create_user
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-# Long enough for a send round on a loaded CI machine.
-SYNC_TIMEOUT_S = 20.0
+# Long enough for a send round on a loaded CI machine, after a lost answer waits for the
+# console's 15 s retry.
+SYNC_TIMEOUT_S = 30.0
 
 
 
@@ -57,6 +58,19 @@ def _wait_until(page: Page, expression: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still not true: {expression}")
         time.sleep(0.1)
+
+
+def _trips(database_url: str) -> list[tuple[str, str | None, list[str]]]:
+    with psycopg.connect(database_url) as conn:
+        return [
+            (row[0], row[1], sorted(row[2]))
+            for row in conn.execute(
+                "SELECT t.origin, t.vehicle, array_agg(h.code) FROM trips t"
+                " JOIN trip_deliveries td ON td.trip_id = t.id"
+                " JOIN farm_deliveries d ON d.id = td.delivery_id"
+                " JOIN harvest_lots h ON h.id = d.harvest_lot_id GROUP BY t.id ORDER BY t.id"
+            )
+        ]
 
 
 def _stored(database_url: str) -> list[tuple[str, str, float, bool]]:
@@ -94,7 +108,7 @@ def _record(
     return page.locator("#receipt-code").inner_text()
 
 
-def _lose_first_answer(context: BrowserContext) -> list[str]:
+def _lose_first_answer(context: BrowserContext, path: str = "deliveries") -> list[str]:
     """The first send reaches the server, but its answer never reaches the phone."""
     lost: list[str] = []
 
@@ -106,7 +120,7 @@ def _lose_first_answer(context: BrowserContext) -> list[str]:
         else:
             route.continue_()
 
-    context.route("**/api/v1/deliveries", handle)
+    context.route(f"**/api/v1/{path}", handle)
     return lost
 
 
@@ -144,9 +158,19 @@ def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
     assert page.locator("#receipt").inner_text().count("未提供") == 1
     assert page.locator("#waiting-count").inner_text() == "2"
     assert page.locator("#queue li").count() == 2
+    # The two go off on a trip before the signal returns: the trip waits in the queue too.
+    page.click("#trip-load")
+    page.wait_for_selector("#trip-form:not([hidden])")
+    assert page.locator("#trip-deliveries li").count() == 2
+    page.fill("#trip-form input[name=vehicle]", "川L·J0101")
+    page.click("#trip-form button[type=submit]")
+    _wait_until(page, "document.getElementById('waiting-count').textContent === '3'")
+    assert "运输" in page.locator("#queue li[data-trip]").inner_text()
+    assert "待发送" in page.locator("#trip-result").inner_text()
     page.reload()  # still offline: the queue survives a reload
-    assert page.locator("#waiting-count").inner_text() == "2"
-    assert _stored(clean_database) == []
+    assert page.locator("#waiting-count").inner_text() == "3"
+    assert page.locator("#queue li").count() == 3
+    assert _stored(clean_database) == [] and _trips(clean_database) == []
 
     lost = _lose_first_answer(context)
     context.set_offline(False)
@@ -156,6 +180,8 @@ def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
         (second, "P-ABU", 18.0, False),
         (first, "P-SHAMA", 42.5, True),
     ]
+    assert _trips(clean_database) == [("VP-PUTI", "川L·J0101", sorted([first, second]))]
+    _wait_until(page, "document.getElementById('trip-result').dataset.trip !== undefined")
     # The agent's other phone recorded one more today: the list shows it beside these two.
     now = datetime.now(DISTRICT_TIME)
     other_phone = httpx.post(
@@ -185,7 +211,7 @@ def test_the_village_page_allows_only_its_own_scripts(live_server: str) -> None:
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1]
 
 
-def test_a_station_agent_sends_its_villages_deliveries_to_the_centre(
+def test_a_station_agent_sends_its_villages_deliveries_to_the_centre_once_offline(
     browser: Browser, live_server: str, agent: NewUserSecrets, clean_database: str
 ) -> None:
     with psycopg.connect(clean_database) as conn:
@@ -215,12 +241,27 @@ def test_a_station_agent_sends_its_villages_deliveries_to_the_centre(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/village")
     assert "沙马拉格" in page.locator("select[name=farmer]").inner_text()
+    page.click("#trip-load")  # online: the list is kept for loading it offline
+    page.wait_for_selector("#trip-form:not([hidden])")
+    _wait_until(page, "navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    page.reload()
     page.click("#trip-load")
     page.wait_for_selector("#trip-form:not([hidden])")
+    assert "上次载入" in page.locator("#trip-result").inner_text()
     assert page.locator("#trip-deliveries li").count() == 2
     page.fill("#trip-form input[name=vehicle]", "川L·J0101")
     page.click("#trip-form button[type=submit]")
+    _wait_until(page, "document.getElementById('waiting-count').textContent === '1'")
+    with psycopg.connect(clean_database) as conn:
+        assert conn.execute("SELECT count(*) FROM trips").fetchone() == (0,)
+
+    lost = _lose_first_answer(context, "trips")
+    context.set_offline(False)
     _wait_until(page, "document.getElementById('trip-result').dataset.trip !== undefined")
+    assert lost, "the trip's first answer was lost, so it was sent twice"
+    assert page.locator("#waiting-count").inner_text() == "0"
     code = page.locator("#trip-result").get_attribute("data-trip")
     with psycopg.connect(clean_database) as conn:
         trips = conn.execute(

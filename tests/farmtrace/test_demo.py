@@ -1,5 +1,6 @@
 """`farmtrace demo` from a fresh home: ready within its stated time, serves the pages it
-prints, stops on SIGINT even when started with SIGINT ignored, and leaves nothing running."""
+prints (the village console to the agent it prints), stops on SIGINT even when started with
+SIGINT ignored, and leaves nothing running."""
 
 import contextlib
 import os
@@ -34,6 +35,20 @@ def _fetch(url: str, follow: bool = False) -> tuple[int, str]:
     headers = {"Accept-Language": "zh-CN", "Accept": "text/html"}
     answer = httpx.get(url, headers=headers, timeout=10, follow_redirects=follow)
     return answer.status_code, answer.text
+
+
+def _village_console(base: str, password: str) -> str:
+    """The village console's page, signed in through the form as the demo's agent."""
+    with httpx.Client(base_url=base, headers={"Accept": "text/html"}, timeout=10) as browser:
+        form = browser.get("/login").text
+        token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        signed_in = browser.post(
+            "/login", data={"username": "village", "password": password, "csrf_token": token}
+        )
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/village"
+        page = browser.get("/village")
+        assert page.status_code == 200, page.text
+        return page.text
 
 
 def _processes_mentioning(*needles: str) -> list[int]:
@@ -116,6 +131,10 @@ def test_demo_starts_serves_and_stops_cleanly(demo_home: Path, servers: list[str
         for console in ("staff", "inspect"):
             assert _fetch(f"{base}/{console}")[0] == 303  # to the sign-in page
         assert _fetch(f"{base}/login")[0] == 200
+        agent = re.search(rf"村级服务点:\s*{re.escape(base)}/village\s+\(village / (\S+),", output)
+        assert agent, output
+        village = _village_console(base, agent[1])
+        assert "和平彝族乡服务站" in village and "阿布惹" in village
         held = re.search(rf"冷链完好:\s*({re.escape(base)}/\S+)", output)
         failed = re.search(rf"冷机故障:\s*({re.escape(base)}/\S+)", output)
         assert held and failed, output

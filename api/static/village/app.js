@@ -1,10 +1,10 @@
 // The village console: record deliveries with or without a network, show what still waits,
 // hand out receipts. Every entry is kept in IndexedDB first and sent from there.
 import { harvestLotCode } from "./codes.js";
-import { allEntries, putEntry } from "./entries.js";
+import { allEntries, allTrips, putEntry, putTrip } from "./entries.js";
 import { shrinkPhoto } from "./photos.js";
 import { keepServerDay, sendWaiting } from "./sync.js";
-import { setUpTrips } from "./trips.js";
+import { setUpTrips, showLatestTrip, TRIP_WORDS, tripWords } from "./trips.js";
 
 // Often enough that a returning signal is used within a quarter minute of the agent noticing.
 const RETRY_INTERVAL_MS = 15000;
@@ -102,13 +102,37 @@ function entryItem(entry) {
   return item;
 }
 
+function tripItem(trip) {
+  const item = element("li");
+  item.dataset.trip = trip.id;
+  item.append(element("span", tripWords(trip), "lot"));
+  item.append(element("span", TRIP_WORDS[trip.state], `state-${trip.state}`));
+  if (trip.problem) item.append(element("div", trip.problem, "alert"));
+  if (trip.state === "refused") {
+    const discard = element("button", "放弃此条 Discard", "secondary discard");
+    discard.type = "button";
+    discard.addEventListener("click", async () => {
+      trip.state = "discarded";
+      await putTrip(trip);
+      await refresh();
+    });
+    item.append(" ", discard);
+  }
+  return item;
+}
+
 async function refresh() {
   const entries = await allEntries();
+  const trips = await allTrips();
   const waiting = entries.filter((entry) => entry.state === "waiting" || entry.state === "photo");
-  document.getElementById("waiting-count").textContent = String(waiting.length);
+  const tripsWaiting = trips.filter((trip) => trip.state === "waiting");
+  document.getElementById("waiting-count").textContent =
+    String(waiting.length + tripsWaiting.length);
   document.getElementById("queue").replaceChildren(
     ...entries.filter((entry) => !["sent", "discarded"].includes(entry.state)).map(entryItem),
+    ...trips.filter((trip) => !["sent", "discarded"].includes(trip.state)).map(tripItem),
   );
+  await showLatestTrip();
   const day = today();
   document.getElementById("today").replaceChildren(
     ...entries.filter((entry) => entry.day === day && entry.state !== "discarded").map(entryItem),
@@ -206,5 +230,11 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/village-sw.js", { scope: "/village" });
 }
 certificateChanged();
-setUpTrips();
+setUpTrips({
+  label: (entry) => `${entry.code} · ${describe(entry)}`,
+  saved: async () => {
+    await refresh();
+    sync();
+  },
+});
 refresh().then(sync);

@@ -1,7 +1,7 @@
 // The village console's service worker: keeps the page and its files so the console opens
 // with no network once it has been opened. Writes are never cached: the page keeps its
 // entries in IndexedDB and sends them itself.
-const CACHE = "farmtrace-village-v2";
+const CACHE = "farmtrace-village-v3";
 const SHELL = [
   "/village",
   "/static/farmtrace.css",

@@ -1,6 +1,6 @@
 // Sends what waits, oldest first, one at a time. A lost answer is harmless: the entry's id,
 // made on the phone, makes the server store a resend as nothing new.
-import { allEntries, putEntry } from "./entries.js";
+import { allEntries, allTrips, putEntry, putTrip } from "./entries.js";
 
 export class SignInNeeded extends Error {}
 
@@ -63,6 +63,24 @@ async function sendEntry(entry) {
   return true;
 }
 
+// A trip goes after the deliveries it carries (sent first, in the same round).
+async function sendTrip(trip) {
+  const { status, answer } = await send(
+    "POST", "/api/v1/trips", JSON.stringify(trip.body), "application/json",
+  );
+  if (status === 200 || status === 201) {
+    trip.state = "sent";
+    trip.stored = answer;
+  } else if (status >= 400 && status < 500) {
+    trip.state = "refused";
+    trip.problem = refusal(answer);
+  } else {
+    return false;
+  }
+  await putTrip(trip);
+  return true;
+}
+
 // The day's deliveries the server holds for this point (those of the agent's other phones
 // too), kept on this phone as sent entries so the day's list and receipts work offline.
 export async function keepServerDay(day) {
@@ -106,6 +124,10 @@ export function sendWaiting() {
         for (const entry of (await allEntries()).reverse()) {
           if (entry.state !== "waiting" && entry.state !== "photo") continue;
           if (!(await sendEntry(entry))) return "offline";
+        }
+        for (const trip of (await allTrips()).reverse()) {
+          if (trip.state !== "waiting") continue;
+          if (!(await sendTrip(trip))) return "offline";
         }
         return "done";
       } catch (error) {
