@@ -24,6 +24,7 @@ from api.routes import (
     certificate_pages,
     certificates,
     certifications,
+    compressed_links,
     deliveries,
     devices,
     epcis,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inspector_console.router,
         village_console.router,
         certificate_pages.router,
+        compressed_links.router,
     ):
         app.include_router(router)
     return app
