@@ -282,7 +282,7 @@ def canonical_redirect(
     """301 to the canonical uncompressed URI of ``link``, with ``pairs`` (what a compressed
     URI carried beyond the path) before the request's own query."""
     canonical = _base(request) + link.path()
-    query = urlencode([*(pairs or []), *request.query_params.multi_items()])
+    query = "&".join(part for part in (urlencode(pairs or []), request.url.query) if part)
     return _redirect(canonical + (f"?{query}" if query else ""), 301, canonical)
 
 
