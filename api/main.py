@@ -24,6 +24,7 @@ from api.routes import (
     certificate_pages,
     certificates,
     certifications,
+    compressed_links,
     deliveries,
     devices,
     epcis,
@@ -51,6 +52,7 @@ from schemas.scans import CopyRule
 from schemas.settings import Settings, get_settings
 from schemas.time_bounds import allow_ahead
 from store.db import open_pool
+from store.master_data import allocate_gtins
 from store.media_storage import DiskMediaStorage
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -69,6 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = open_pool(settings.database_url, max_size=POOL_MAX_SIZE)
         app.state.pool = pool
+        if settings.gs1_company_prefix:
+            # Products made before the prefix was set get their GTINs now.
+            with pool.connection() as conn:
+                allocate_gtins(conn, settings.gs1_company_prefix, None)
         app.state.scan_log = ScanLog(pool)
         app.state.pack_scans = PackScans(
             pool, CopyRule(settings.scan_copy_threshold, settings.scan_copy_days)
@@ -150,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inspector_console.router,
         village_console.router,
         certificate_pages.router,
+        compressed_links.router,
     ):
         app.include_router(router)
     return app

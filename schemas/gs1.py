@@ -1,6 +1,7 @@
 """GS1 identifiers: GTIN check digits (mod 10, weights 3 and 1 from the right)."""
 
 import re
+from collections.abc import Iterator
 
 _GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 
@@ -35,3 +36,25 @@ def is_valid_gtin(gtin: str) -> bool:
     except InvalidGtin:
         return False
     return True
+
+
+_COMPANY_PREFIX = re.compile(r"[0-9]{4,12}")
+
+
+def check_company_prefix(prefix: str) -> str:
+    """A GS1 Company Prefix: 4 to 12 digits (GS1 General Specifications 1.4.4)."""
+    if not _COMPANY_PREFIX.fullmatch(prefix):
+        raise InvalidGtin(f"a GS1 Company Prefix has 4 to 12 digits, got {prefix!r}")
+    return prefix
+
+
+def company_gtins(prefix: str) -> Iterator[str]:
+    """Every GTIN-13 the prefix can number (as GTIN-14), highest item reference first.
+
+    Numbering from the top of the range keeps clear of the GTINs a centre numbers by hand,
+    which GS1 China's registration hands out from the bottom.
+    """
+    digits = 12 - len(check_company_prefix(prefix))
+    for reference in reversed(range(10**digits)):
+        body = prefix + (str(reference).zfill(digits) if digits else "")
+        yield f"0{body}{gtin_check_digit(body)}"

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.gs1 import check_company_prefix
+
 # Placeholder secrets that must never reach a deployment.
 _REFUSED_SECRETS = {"changethis", "secret", "changeme", ""}
 
@@ -74,6 +76,9 @@ class Settings(BaseSettings):
     # The processing centre's consumer line, printed on public pages beside 12315 (the
     # national consumer-complaint line); unset, pages give 12315 alone.
     centre_phone: str | None = None
+    # The centre's GS1 Company Prefix (GS1 China): products without a GTIN are numbered from
+    # it, so every label carries a Digital Link a GS1 parser accepts; unset, they keep /l/{lot}.
+    gs1_company_prefix: str | None = None
 
     # How far ahead of this server's clock a time a person enters may be (clock drift).
     time_ahead_tolerance_s: float = 300.0
@@ -110,7 +115,13 @@ class Settings(BaseSettings):
     # How often `farmtrace watch` takes arrivals and checks alarms.
     watch_interval_s: float = 5.0
 
-    @field_validator("alarm_webhook_url", "alarm_webhook_secret", mode="before")
+    @field_validator("gs1_company_prefix")
+    @classmethod
+    def _company_prefix_digits(cls, value: str | None) -> str | None:
+        return check_company_prefix(value) if value else None
+
+    @field_validator("alarm_webhook_url", "alarm_webhook_secret", "gs1_company_prefix",
+                     mode="before")  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """Compose passes an unset optional variable as an empty string."""

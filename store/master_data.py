@@ -5,6 +5,7 @@ from typing import Any
 
 import psycopg
 
+from schemas.gs1 import company_gtins
 from schemas.master_data import (
     LocationCreate,
     LocationPublic,
@@ -90,6 +91,31 @@ def create_product(
         product.model_dump(mode="json"),
     )  # fmt: skip
     return get_product(conn, product.code)
+
+
+def allocate_gtins(
+    conn: psycopg.Connection, company_prefix: str, user_id: int | None
+) -> dict[str, str]:
+    """Number every product without a GTIN from the centre's GS1 Company Prefix, taking the
+    highest free item references, so its labels carry a Digital Link (AI 01) rather than the
+    short form; returns product code → GTIN-14. Products the prefix has no room for keep none.
+    """
+    allocated: dict[str, str] = {}
+    with conn.transaction():
+        # One allocator at a time: two API processes starting together pick different numbers.
+        conn.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
+        without = [row["code"] for row in rows(
+            conn, "SELECT code FROM products WHERE gtin IS NULL ORDER BY code")]  # fmt: skip
+        if not without:
+            return allocated
+        taken = {row["gtin"] for row in rows(
+            conn, "SELECT gtin FROM products WHERE gtin IS NOT NULL")}  # fmt: skip
+        free = (gtin for gtin in company_gtins(company_prefix) if gtin not in taken)
+        for code, gtin in zip(without, free, strict=False):
+            conn.execute("UPDATE products SET gtin = %s WHERE code = %s", (gtin, code))
+            audit.record(conn, user_id, "allocate_gtin", f"product {code}", {"gtin": gtin})
+            allocated[code] = gtin
+    return allocated
 
 
 def get_product(conn: psycopg.Connection, code: str) -> ProductPublic:

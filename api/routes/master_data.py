@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Path, status
 
-from api.deps import Connection, ReaderUser, StaffUser
+from api.deps import AppSettings, Connection, ReaderUser, StaffUser
 from api.errors import ERROR_RESPONSES
 from schemas.codes import CODE_PATTERN
 from schemas.master_data import (
@@ -21,8 +21,15 @@ CodePath = Path(pattern=CODE_PATTERN)
 
 
 @router.post("/products", status_code=status.HTTP_201_CREATED)
-def create_product(body: ProductCreate, conn: Connection, user: StaffUser) -> ProductPublic:
-    return master_data.create_product(conn, body, user.id)
+def create_product(
+    body: ProductCreate, conn: Connection, user: StaffUser, settings: AppSettings
+) -> ProductPublic:
+    """A product without a GTIN is numbered from the centre's GS1 Company Prefix, if set."""
+    product = master_data.create_product(conn, body, user.id)
+    if product.gtin is None and settings.gs1_company_prefix:
+        master_data.allocate_gtins(conn, settings.gs1_company_prefix, user.id)
+        product = master_data.get_product(conn, product.code)
+    return product
 
 
 @router.get("/products")

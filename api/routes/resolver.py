@@ -57,6 +57,7 @@ from api.provenance_page import (
     with_pack_scan,
 )
 from api.summary_heads import SummaryHeads
+from labels.compressed_link import COMPRESSED_SEGMENT, decompress_digital_link
 from labels.digital_link import DigitalLink, InvalidLink, build_digital_link, parse_digital_link
 from schemas.codes import normalize_lot_code
 from schemas.master_data import ProductPublic
@@ -122,7 +123,17 @@ async def resolve_digital_link(rest: str, request: Request) -> Response:
     try:
         link = parse_digital_link(request.url.path)
         _check_expiry(request)
-    except (InvalidLink, BadRequest) as error:
+    except InvalidLink as error:
+        segments = [segment for segment in rest.split("/") if segment]
+        if len(segments) != 2 or not COMPRESSED_SEGMENT.fullmatch(segments[1]):
+            return _bad_link(request, error)
+        # ``/01/{gtin}/{compressed}``: the standard's partially compressed form.
+        try:
+            link, pairs = decompress_digital_link(segments[1], segments[0])
+        except InvalidLink as compressed_error:
+            return _bad_link(request, compressed_error)
+        return canonical_redirect(request, link, pairs)
+    except BadRequest as error:
         return _bad_link(request, error)
     return await _resolve(request, link)
 
@@ -265,13 +276,20 @@ def _linkset(contexts: list[LinkContext], status: int = 200) -> Response:
     )
 
 
+def canonical_redirect(
+    request: Request, link: DigitalLink, pairs: list[tuple[str, str]] | None = None
+) -> Response:
+    """301 to the canonical uncompressed URI of ``link``, with ``pairs`` (what a compressed
+    URI carried beyond the path) before the request's own query."""
+    canonical = _base(request) + link.path()
+    query = "&".join(part for part in (urlencode(pairs or []), request.url.query) if part)
+    return _redirect(canonical + (f"?{query}" if query else ""), 301, canonical)
+
+
 async def _resolve(request: Request, link: DigitalLink) -> Response:
     """Everything the hot path needs is in memory; the database is asked only on a miss."""
-    base = _base(request)
     if not link.canonical:
-        query = request.url.query
-        return _redirect(base + link.path() + (f"?{query}" if query else ""), 301,
-                         base + link.path())  # fmt: skip
+        return canonical_redirect(request, link)
     asked = asked_link_type(request.query_params.get("linkType"), request.headers)
     contexts, head = await _contexts(request, link)
     if not contexts:

@@ -4,12 +4,14 @@ this project (tests/js, installed by ``npm ci --prefix tests/js``)."""
 import json
 import shutil
 import subprocess
+from itertools import islice
 from pathlib import Path
 
 import pytest
 
 from labels.digital_link import build_digital_link, parse_digital_link
 from labels.qr import qr_text
+from schemas.gs1 import company_gtins
 from tests.labels.conftest import BASE_URL
 
 JS = Path(__file__).parent.parent / "js"
@@ -45,3 +47,11 @@ def test_the_canonical_uri_the_resolver_redirects_to_is_valid_where_the_spelling
     upper_case = "HTTPS://" + canonical.removeprefix("https://").upper()
     found = {entry["uri"]: entry["valid"] for entry in _read([reordered, canonical, upper_case])}
     assert found == {reordered: False, canonical: True, upper_case: False}
+
+
+def test_links_numbered_from_a_company_prefix_are_valid_digital_links() -> None:
+    gtins = [*islice(company_gtins("690123456"), 2), next(company_gtins("6901234567"))]
+    uris = [build_digital_link(BASE_URL, "WAL2611284KQ8ZP1XD6", gtin) for gtin in gtins]
+    for found, gtin in zip(_read(uris), gtins, strict=True):
+        assert found["valid"], found
+        assert found["identifier"] == {"01": gtin}

@@ -9,6 +9,7 @@ from starlette.datastructures import Headers
 from api.link_types import Link, best_links
 from tests.api.builders import receive
 from tests.api.test_error_shape import assert_error_shape
+from tests.labels.digital_link_js import compressed_forms, needs_digital_link_js
 from tests.public.stories import GTIN, packed_batch
 
 JSONLD = "application/ld+json"
@@ -296,3 +297,32 @@ def test_json_ld_expands_offline_to_a_schema_org_and_gs1_product_with_its_name(
     assert {n["@value"] for n in gs1_names} == {"金口河乌天麻（鲜）", "Jinkouhe gastrodia, fresh"}
     assert product["https://gs1.org/voc/gtin"] == [{"@value": GTIN}]
     assert product["https://gs1.org/voc/hasBatchLotNumber"] == [{"@value": lot}]
+
+
+@needs_digital_link_js
+def test_compressed_links_redirect_permanently_to_the_uncompressed_uri_and_answer_as_it_does(
+    client: TestClient, staff_token: str
+) -> None:
+    lot = packed_batch(client, staff_token)["lot_code"]
+    uncompressed = f"{BASE}/01/{GTIN}/10/{lot}/21/SN0001?17=261231"
+    (forms,) = compressed_forms([uncompressed])
+    for compressed in (forms["compressed"], forms["partial"]):
+        path = compressed.removeprefix(BASE)
+        answer = client.get(path, headers={"Accept": "text/html"}, **PINNED)
+        assert answer.status_code == 301, path
+        assert answer.headers["location"] == uncompressed
+        followed = client.get(path, headers={"Accept": "text/html"})
+        direct = client.get(uncompressed.removeprefix(BASE), headers={"Accept": "text/html"})
+        assert followed.status_code == direct.status_code == 200
+        assert str(followed.url) == str(direct.url) == f"{BASE}/batch/{lot}/pack/SN0001?17=261231"
+
+
+def test_a_single_segment_that_is_no_compressed_link_is_not_found_and_routes_still_answer(
+    client: TestClient,
+) -> None:
+    for path in ("/robots", "/CwyNo0UVqOSZm3Wuu3nBSHjJ-q4", "/QUio1cU4jQ"):
+        answer = client.get(path, **PINNED)
+        assert answer.status_code == 404, path
+        assert_error_shape(answer.json(), 404)
+    assert client.get(f"/01/{GTIN}/QUio1cU4jQ", **PINNED).status_code == 400
+    assert client.get("/.well-known/gs1resolver").status_code == 200
