@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from api.i18n import Language, translate
+from schemas.test_results import missing_test_part
 
 STEP, TEST, MOVE, SPLIT, RECALL = "step", "test", "move", "split", "recall"
 ALL_FORMS = frozenset({STEP, TEST, MOVE, SPLIT, RECALL})
@@ -113,15 +114,9 @@ def step_data(form: dict[str, str]) -> dict[str, Any]:
 
 def test_data(form: dict[str, str]) -> dict[str, Any]:
     """A test as a lab reports it: who tested, against which standard, what was found, and
-    the verdict; a test with none of that is refused rather than shown to consumers as 合格."""
+    the verdict; a test with none of that is refused rather than shown to consumers as 合格
+    (the same rule as the API's, schemas/test_results.py)."""
     data = step_data(form)
-    if not form.get("lab", "").strip():
-        raise FormProblem("test_needs_lab")
-    if not form.get("standard", "").strip():
-        raise FormProblem("test_needs_standard")
-    if form.get("passed") not in ("yes", "no"):
-        raise FormProblem("test_needs_verdict")
-    data["passed"] = form["passed"] == "yes"
     for key in ("lab", "standard", "instrument"):
         if form.get(key, "").strip():
             data[key] = form[key].strip()
@@ -136,6 +131,12 @@ def test_data(form: dict[str, str]) -> dict[str, Any]:
             {"substance": form["residue_substance"].strip(), "value_mg_kg": value,
              "limit_mg_kg": number(form.get("residue_limit"))},
         ]  # fmt: skip
-    if moisture is None and "pesticide_residue" not in data:
-        raise FormProblem("test_needs_result")
+    missing = missing_test_part(
+        data.get("lab"), data.get("standard"), moisture, data.get("pesticide_residue", [])
+    )
+    if missing is not None:
+        raise FormProblem(missing)
+    if form.get("passed") not in ("yes", "no"):
+        raise FormProblem("test_needs_verdict")
+    data["passed"] = form["passed"] == "yes"
     return data

@@ -15,6 +15,7 @@ from pydantic import (
 
 from schemas.cbv import RECORDED_TYPES
 from schemas.codes import Code, Text, Unit
+from schemas.test_results import MISSING_PART_WORDS, missing_test_part
 from schemas.time_bounds import EnteredDate, EnteredTime
 
 # Quantities are weights or counts at a processing centre: never negative, never astronomic.
@@ -146,6 +147,16 @@ class TestingData(StepData):
         pattern=r"^[0-9A-Za-z]{6,20}$",
         description="the lab's CMA accreditation number (检验检测机构资质认定)",
     )
+
+    @model_validator(mode="after")
+    def _complete(self) -> "TestingData":
+        """A correction replaces the record it corrects, so it must be complete as well."""
+        missing = missing_test_part(
+            self.lab, self.standard, self.moisture_percent, self.pesticide_residue
+        )
+        if missing is not None:
+            raise ValueError(MISSING_PART_WORDS[missing])
+        return self
 
 
 class EventCreate(BaseModel):

@@ -24,13 +24,15 @@ from schemas.alarms import AlarmPublic
 from schemas.arrivals import Arrival
 from store import audit
 from store.db import rows
-from store.detection import Limits, out_of_band_runs
+from store.detection import Limits, Run, out_of_band_runs
 from store.errors import ConflictError, NotFoundError
 
 DEFAULT_SILENCE_FACTOR = 3.0
-# Readings before the allowance read to find where the current run began; a run longer than
-# the window is long enough anyway.
+# Readings before the allowance read each round to judge the current run; a run longer than
+# the window is long enough anyway. Where it began is looked up only when an alarm opens.
 LOOKBACK_SLACK = timedelta(minutes=30)
+# How far back each step of that look-up reads, newest first.
+START_SEARCH_STEP = timedelta(hours=6)
 ALARM_METRICS = ("temp", "hum")
 
 
@@ -48,6 +50,7 @@ class Profile:
     allowed: timedelta
     max_gap: timedelta
     batches: list[str]
+    held_since: datetime
 
 
 def _profile_at(
@@ -58,7 +61,7 @@ def _profile_at(
         conn,
         "SELECT max(p.temp_min) AS low, min(p.temp_max) AS high, min(p.humidity_max) AS hum,"
         " min(p.max_excursion_minutes) AS allowed, min(p.max_gap_minutes) AS gap,"
-        " array_agg(b.lot_code ORDER BY b.lot_code) AS lots"
+        " array_agg(b.lot_code ORDER BY b.lot_code) AS lots, min(lower(c.during)) AS since"
         " FROM custody c JOIN batches b ON b.id = c.batch_id"
         " JOIN products p ON p.code = b.product"
         " WHERE c.location = %s AND c.during @> %s::timestamptz",
@@ -70,8 +73,47 @@ def _profile_at(
     if limits.low is None and limits.high is None:
         return None
     return Profile(
-        limits, timedelta(minutes=found["allowed"]), timedelta(minutes=found["gap"]), found["lots"]
+        limits,
+        timedelta(minutes=found["allowed"]),
+        timedelta(minutes=found["gap"]),
+        found["lots"],
+        found["since"],
     )
+
+
+def _true_start(
+    conn: psycopg.Connection,
+    device_id: str,
+    metric: str,
+    run: Run,
+    profile: Profile,
+    floor: datetime,
+) -> Run:
+    """The run as batch_findings sees it: back to its first reading out of the band, past
+    the watcher's window. Read newest first, a step at a time, and stop at the first reading
+    inside the band, a silence longer than allowed, or ``floor`` (when the device was put
+    there or the batches arrived), so the cost follows the run, and is paid once per alarm."""
+    start, peak, worst = run.start, run.peak, run.deviation
+    upper = start
+    while upper > floor:
+        lower = max(floor, upper - START_SEARCH_STEP)
+        earlier = rows(
+            conn,
+            "SELECT time, value FROM readings WHERE device_id = %s AND metric = %s"
+            " AND time >= %s AND time < %s ORDER BY time DESC",
+            (device_id, metric, lower, upper),
+        )
+        for row in earlier:
+            deviation = profile.limits.deviation(row["value"])
+            if start - row["time"] > profile.max_gap or deviation <= 0:
+                return Run(start, run.end, peak, worst, run.ongoing)
+            start = row["time"]
+            if deviation > worst:
+                peak, worst = row["value"], deviation
+        if start - lower > profile.max_gap:
+            break  # the step held a silence longer than allowed before the earliest found
+        upper = lower
+    return Run(start, run.end, peak, worst, run.ongoing)
 
 
 def _open_alarm(
@@ -174,7 +216,7 @@ def _evaluate_excursion(
     last_time = latest[0]["time"]
     place = rows(
         conn,
-        "SELECT location FROM device_installations WHERE device_id = %s"
+        "SELECT location, lower(during) AS since FROM device_installations WHERE device_id = %s"
         " AND during @> %s::timestamptz",
         (device_id, last_time),
     )
@@ -199,6 +241,12 @@ def _evaluate_excursion(
         # Not long enough yet, or old news from a late flush: nothing to open (an open alarm
         # stays open until readings say otherwise).
         return None
+    if (
+        current.start <= window_start + profile.max_gap
+        and _open_alarm(conn, "excursion", device_id, metric) is None
+    ):
+        floor = max(place[0]["since"], profile.held_since)
+        current = _true_start(conn, device_id, metric, current, profile, floor)
     return _open(
         conn, "excursion", device_id, metric, place[0]["location"], current.start, now,
         peak=current.peak,

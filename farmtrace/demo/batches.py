@@ -107,15 +107,21 @@ def _gastrodia(story: _Story) -> list[str]:
     )  # fmt: skip
     story.move(lot, "PC-PACKING", story.at(0, 13))
     story.step(lot, "sorting", story.at(0, 13.5), operator="王桂英", notes="按特级/一级分拣")
-    story.step(lot, "packing", story.at(0, 14.5), operator="王桂英", notes="500 g 真空袋")
-    story.move(lot, "PC-COLD", story.at(0, 15.5))
+    # Split into the shares that are sold, then each share packed into its own coded packs:
+    # the codes consumers scan are those of the batches they get, never of the consumed lot.
     children = split_batch(
         story.conn,
         lot,
-        SplitCreate(children=[SplitChild(quantity=60)] * 3, time=story.at(1, 6)),
+        SplitCreate(children=[SplitChild(quantity=60)] * 3, time=story.at(0, 14)),
         None,
         story.make_lot_code,
     )
+    for child in children:
+        story.step(
+            child.lot_code, "packing", story.at(0, 14.5), operator="王桂英",
+            notes="500 g 真空袋", packs=120,
+        )  # fmt: skip
+        story.move(child.lot_code, "PC-COLD", story.at(0, 15.5))
     # One share leaves for Chengdu on the truck whose compressor fails; the others stay in
     # the cold store (fresh gastrodia wants 2–5 °C, which no warehouse here keeps).
     story.move(children[0].lot_code, "TRUCK-02", story.at(1, 7))

@@ -212,7 +212,7 @@ PRODUCTS = [
     DemoProduct(
         "TIANMA-FRESH", "金口河乌天麻（鲜）", "Jinkouhe black gastrodia, fresh", "medicinal herb",
         "02000010000012", "特级/一级/二级", 2, 5, None, 30, 10, 14,
-        "fresh gastrodia 2-5 °C (agricultural guidance); GI product",
+        "fresh gastrodia 2-5 °C (agricultural guidance); GI product", (500, "g"),
     ),
     DemoProduct(
         "TIANMA-DRIED", "金口河乌天麻（干片）", "Jinkouhe black gastrodia, dried slices",

@@ -56,6 +56,7 @@ def test_a_correction_is_shown_beside_the_event_it_corrects(
         client, staff_token, f"/api/v1/batches/{lot}/events",
         {"type": "testing", "time": "2026-05-06T10:00:00+08:00", "location": "PC-PACKING",
          "data": {"passed": True, "moisture_percent": 78.5, "lab": "金口河区农检站",
+                  "standard": "GB 2763-2021",
                   "pesticide_residue": [{"substance": "毒死蜱", "value_mg_kg": 0.01,
                                          "limit_mg_kg": 0.02}]}},
     )  # fmt: skip
@@ -64,7 +65,7 @@ def test_a_correction_is_shown_beside_the_event_it_corrects(
         client, staff_token, f"/api/v1/batches/{lot}/events",
         {"type": "testing", "time": "2026-05-06T10:00:00+08:00", "corrects": test["event_id"],
          "data": {"passed": True, "moisture_percent": 76.5, "lab": "金口河区农检站",
-                  "notes": "moisture mistyped"}},
+                  "standard": "GB 2763-2021", "notes": "moisture mistyped"}},
     )  # fmt: skip
     detail = client.get(f"/api/v1/batches/{lot}", headers=bearer(staff_token)).json()
     testing = [event for event in detail["events"] if event["type"] == "testing"]
@@ -76,15 +77,40 @@ def test_a_correction_is_shown_beside_the_event_it_corrects(
     assert shown["data"]["moisture_percent"] == 76.5
 
 
-def test_a_test_without_a_verdict_is_refused(client: TestClient, staff_token: str) -> None:
+def test_a_test_without_its_verdict_lab_standard_or_a_result_is_refused_in_words(
+    client: TestClient, staff_token: str
+) -> None:
     seed_master_data(client, staff_token)
     lot = receive(client, staff_token)["lot_code"]
-    answer = client.post(
-        f"/api/v1/batches/{lot}/events",
-        json={"type": "testing", "time": "2026-05-06T10:00:00+08:00", "data": {"lab": "x"}},
+    path = f"/api/v1/batches/{lot}/events"
+    full = {"passed": True, "lab": "金口河区农检站", "standard": "GB 2763-2021",
+            "moisture_percent": 78.5}  # fmt: skip
+    for missing, words in [
+        ("passed", "passed"),
+        ("lab", "names the lab"),
+        ("standard", "names the standard"),
+        ("moisture_percent", "at least one measured result"),
+    ]:
+        data = {key: value for key, value in full.items() if key != missing}
+        answer = client.post(
+            path, json={"type": "testing", "time": "2026-05-06T10:00:00+08:00", "data": data},
+            headers=bearer(staff_token),
+        )  # fmt: skip
+        assert answer.status_code == 422 and words in answer.json()["error"]["message"], missing
+    test = post(
+        client, staff_token, path,
+        {"type": "testing", "time": "2026-05-06T10:00:00+08:00", "data": full},
+    )  # fmt: skip
+    bare_correction = client.post(
+        path,
+        json={"type": "testing", "time": "2026-05-06T10:00:00+08:00",
+              "corrects": test["event_id"], "data": {"passed": False}},
         headers=bearer(staff_token),
-    )
-    assert answer.status_code == 422
+    )  # fmt: skip
+    assert bare_correction.status_code == 422
+    assert "names the lab" in bare_correction.json()["error"]["message"]
+    page = client.get(f"/l/{lot}", headers={"Accept": "text/html"}).text
+    assert "金口河区农检站" in page and "GB 2763-2021" in page
 
 
 def test_a_move_closes_the_open_interval_and_opens_the_next(

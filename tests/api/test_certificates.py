@@ -54,7 +54,7 @@ def test_packing_covered_produce_issues_a_certificate_with_every_required_item(
     _event(client, staff_token, lot,
            {"type": "testing", "time": "2026-05-06T11:00:00+08:00",
             "data": {"passed": True, "lab": "乐山市农产品质量检测中心",
-                     "standard": "GB 2763-2021"}})  # fmt: skip
+                     "standard": "GB 2763-2021", "moisture_percent": 80.5}})  # fmt: skip
     _pack(client, staff_token, lot)
     found = client.get(f"/api/v1/batches/{lot}/certificates", headers=bearer(staff_token)).json()
     issued = found["issued"]
@@ -99,7 +99,10 @@ def test_the_basis_is_quality_control_without_tests_and_none_after_a_failed_one(
     failed = _batch_from_delivery(client, staff_token, agent_token)
     _event(client, staff_token, failed,
            {"type": "testing", "time": "2026-05-06T11:00:00+08:00",
-            "data": {"passed": False, "instrument": "快检仪"}})  # fmt: skip
+            "data": {"passed": False, "instrument": "快检仪", "lab": "金口河区农检站",
+                     "standard": "GB 2763-2021",
+                     "pesticide_residue": [{"substance": "毒死蜱", "value_mg_kg": 0.05,
+                                            "limit_mg_kg": 0.02}]}})  # fmt: skip
     _pack(client, staff_token, failed)
     answer = client.get(f"/api/v1/batches/{failed}/certificate.pdf", headers=bearer(staff_token))
     assert answer.status_code == 404 and "no certificate" in answer.json()["error"]["message"]

@@ -129,7 +129,9 @@ def test_the_page_shows_photos_lazily_with_their_size_and_links_the_test_report(
     lot = receive(client, staff_token)["lot_code"]
     _upload(client, staff_token, _phone_photo(), "producer", "P-ABU")
     testing = post(client, staff_token, f"/api/v1/batches/{lot}/events", {
-        "type": "testing", "time": "2026-05-06T11:00:00+08:00", "data": {"passed": True},
+        "type": "testing", "time": "2026-05-06T11:00:00+08:00", "data": {
+            "passed": True, "lab": "金口河区农检站", "standard": "GB 2763-2021",
+            "moisture_percent": 80.5},
     })  # fmt: skip
     report = _upload(client, staff_token, _scanned_report(), "event", testing["event_id"])
     assert report.json()["kind"] == "document"  # type: ignore[attr-defined]

@@ -50,7 +50,31 @@ def test_seed_demo_adds_products_producers_and_batches_once(clean_database: str)
     assert testing.data["moisture_percent"] == 18.0
     assert testing.corrections[0].data["moisture_percent"] == 8.0
     assert walnuts.location == "WH-DISTRICT"
-    assert packs == (40 + 120 + 60, 3), "tea, walnuts and cured pork are packed into coded packs"
+    assert packs == (3 * 120 + 40 + 120 + 60, 6), (
+        "the gastrodia shares, tea, walnuts and cured pork are packed into coded packs"
+    )
+
+
+def test_every_demo_batch_on_sale_with_a_gtin_is_packed_into_coded_packs_of_its_size(
+    clean_database: str,
+) -> None:
+    _seed(clean_database)
+    with psycopg.connect(clean_database) as conn:
+        found = conn.execute(
+            "SELECT b.lot_code, p.code, count(k.id),"
+            " count(k.id) FILTER (WHERE k.quantity = p.pack_quantity AND k.unit = p.pack_unit)"
+            " FROM batches b JOIN products p ON p.code = b.product"
+            " LEFT JOIN packs k ON k.batch_id = b.id"
+            " WHERE p.gtin IS NOT NULL AND b.status NOT IN ('consumed', 'recalled')"
+            " GROUP BY b.lot_code, p.code"
+        ).fetchall()
+        consumed = conn.execute(
+            "SELECT count(*) FROM packs k JOIN batches b ON b.id = k.batch_id"
+            " WHERE b.status = 'consumed'"
+        ).fetchone()
+    assert found and all(packs > 0 and sized == packs for _, _, packs, sized in found), found
+    assert [packs for _, product, packs, _ in found if product == "TIANMA-FRESH"] == [120] * 3
+    assert consumed == (0,), "no pack carries the code of a lot that was split"
 
 
 def test_every_demo_batchs_origin_comes_from_village_deliveries(clean_database: str) -> None:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from schemas.settings import Settings
+from store.findings import batch_findings
 from tests.fix_api import bearer
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
@@ -123,6 +124,30 @@ def test_an_excursion_alarm_opens_once_is_acknowledged_once_and_closes_once(
         " WHERE a.kind = 'excursion' ORDER BY n.id"
     ).fetchall()
     assert [e[0] for e in events] == ["opened", "acknowledged", "closed"]
+
+
+def test_an_excursion_older_than_the_watchers_window_opens_with_its_true_start(
+    db: psycopg.Connection,
+    watcher: psycopg.Connection,
+    cold_store: str,
+    staff_client: TestClient,
+    staff_token: str,
+) -> None:
+    """The watcher first sees the store two days into a failure: the alarm starts where the
+    batch's finding starts, not at the beginning of the round's look-back window."""
+    settings = settings_for(db.info.dsn)
+    add_readings(db, COLD_DEVICE, every_minute(T0 - minutes(30), 30, lambda i: 3.0))
+    warm = every_minute(T0, 2 * 24 * 60, lambda i: 9.0 + (i == 90) * 4)
+    add_readings(db, COLD_DEVICE, warm)
+    now = warm[-1][0] + minutes(1)
+    watch_once(watcher, settings, now=now)
+    assert alarms(watcher) == [(COLD_DEVICE, T0, False, False)]
+    [finding] = [f for f in batch_findings(db, cold_store, now=now)[0] if f.kind == "excursion"]
+    [listed] = open_excursions(staff_client, staff_token)
+    assert datetime.fromisoformat(listed["started_at"]) == finding.start == T0
+    assert listed["peak"] == finding.peak == 13.0
+    page = staff_client.get("/staff", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "起始 2026-05-06 08:00" in page.text
 
 
 def test_a_device_that_falls_silent_raises_an_alarm_that_closes_when_it_reports(

@@ -56,7 +56,8 @@ def story(db: psycopg.Connection) -> dict[str, str]:
     record_event(
         db, lot,
         EventCreate(type="testing", time=T0 + timedelta(hours=2),
-                    data={"passed": True, "standard": "GB 2763-2021"}),
+                    data={"passed": True, "standard": "GB 2763-2021",
+                          "lab": "金口河区农检站", "moisture_percent": 80.5}),
         None,
     )  # fmt: skip
     children = split_batch(
@@ -205,6 +206,7 @@ def test_extension_data_survives_json_ld_expansion_with_the_official_context(
 ) -> None:
     data = {
         "lab": "金口河区农产品质量检测站",
+        "standard": "GB 2763-2021",
         "passed": True,
         "operator": "王芳",
         "media": ["https://trace.example.cn/media/ab12.jpg"],

@@ -125,7 +125,9 @@ def history(db: psycopg.Connection) -> tuple[str, str]:
     record_event(db, lot, EventCreate(type="cleaning", time=T0 + timedelta(minutes=30)), None)
     record_event(
         db, lot, EventCreate(type="testing", time=T0 + timedelta(minutes=40),
-                             data={"passed": True}), None,
+                             data={"passed": True, "lab": "金口河区农检站",
+                                   "standard": "GB 2763-2021", "moisture_percent": 80.5}),
+        None,
     )  # fmt: skip
     record_event(db, lot, EventCreate(type="packing", time=T0 + timedelta(hours=1)), None)
     [child] = split_batch(

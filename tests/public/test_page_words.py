@@ -41,6 +41,7 @@ def _batch_from_yaxi(client: TestClient, token: str) -> str:
     post(client, token, f"/api/v1/batches/{lot}/events", {
         "type": "testing", "time": "2026-05-06T16:00:00+08:00",
         "data": {"passed": True, "lab": "乐山市农产品质量检测中心", "report_number": "LS-2026-0815",
+                 "standard": "GB 2763-2021", "moisture_percent": 80.5,
                  "lab_cma": "212312340567", "report_url": "https://lab.example.cn/r/0815.pdf"},
     })  # fmt: skip
     return lot
