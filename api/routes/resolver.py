@@ -331,9 +331,8 @@ def _page_representation(request: Request) -> str:
     return "jsonld" if json_ld > html else "page"
 
 
-@router.api_route("/batch/{lot}", methods=["GET", "HEAD"], summary="A batch's provenance page")
-async def batch_page(lot: LotSegment, request: Request) -> Response:
-    """The page a lot's Digital Link redirects to: HTML, or JSON-LD on `Accept`."""
+async def _batch_page(request: Request, lot: str, serial: str | None) -> Response:
+    """A batch's page, or a pack's: the same page with this scan of the pack counted."""
     representation = _page_representation(request)
     head = await _lot_head(request, lot)
     if head is None or head.lot_code != lot:
@@ -342,7 +341,21 @@ async def batch_page(lot: LotSegment, request: Request) -> Response:
         raise NotFound(f"no batch with lot code {lot!r}")
     headers = {"Vary": VARY, **CORS}
     language = choose_public_language(request)
-    return await _cached_representation(request, head, representation, language, headers)
+    pack_scan = None
+    if serial is not None:
+        state = request.app.state
+        state.scan_log.add(head.lot_code, serial, language, request.headers.get("user-agent"))
+        if representation == "page":
+            pack_scan = await run_in_threadpool(state.pack_scans.scanned, head.lot_code, serial)
+    return await _cached_representation(
+        request, head, representation, language, headers, pack_scan
+    )
+
+
+@router.api_route("/batch/{lot}", methods=["GET", "HEAD"], summary="A batch's provenance page")
+async def batch_page(lot: LotSegment, request: Request) -> Response:
+    """The page a lot's Digital Link redirects to: HTML, or JSON-LD on `Accept`."""
+    return await _batch_page(request, lot, None)
 
 
 @router.api_route(
@@ -351,22 +364,7 @@ async def batch_page(lot: LotSegment, request: Request) -> Response:
 async def pack_page(lot: LotSegment, serial: SerialSegment, request: Request) -> Response:
     """The page a pack's Digital Link (AI 21) redirects to: the batch's page, with this
     scan of the pack counted and told."""
-    representation = _page_representation(request)
-    head = await _lot_head(request, lot)
-    if head is None or head.lot_code != lot:
-        if representation == "page":
-            return _friendly(request, 404, "not_found_title", "not_found_text", lot)
-        raise NotFound(f"no batch with lot code {lot!r}")
-    headers = {"Vary": VARY, **CORS}
-    language = choose_public_language(request)
-    state = request.app.state
-    state.scan_log.add(head.lot_code, serial, language, request.headers.get("user-agent"))
-    pack_scan = None
-    if representation == "page":
-        pack_scan = await run_in_threadpool(state.pack_scans.scanned, head.lot_code, serial)
-    return await _cached_representation(
-        request, head, representation, language, headers, pack_scan
-    )
+    return await _batch_page(request, lot, serial)
 
 
 @router.get("/batch/{lot}/epcis", summary="A batch's EPCIS 2.0 events")
