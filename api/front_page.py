@@ -12,6 +12,7 @@ from datetime import datetime
 
 from api.front_texts import front_text
 from api.i18n import HTML_LANG, Language, translate
+from api.page_words import band_text
 from api.pages import environment
 from labels.digital_link import build_digital_link
 from schemas.time_bounds import in_district_time
@@ -22,14 +23,7 @@ GOOD_VERDICTS = ("held", "no_profile")
 
 
 def _band(listing: ProductListing) -> str:
-    low, high = listing.temp_min, listing.temp_max
-    if low is not None and high is not None:
-        return f"{low:g} ~ {high:g} °C"
-    if high is not None:
-        return f"≤ {high:g} °C"
-    if low is not None:
-        return f"≥ {low:g} °C"
-    return ""
+    return band_text(listing.temp_min, listing.temp_max)
 
 
 def _day(moment: datetime | None) -> str:

@@ -103,3 +103,14 @@ def validity(today: date) -> Callable[[CertificationShown], str]:
         return "not_yet" if certificate.valid_from > today else "valid"
 
     return state
+
+
+def band_text(low: float | None, high: float | None) -> str:
+    """A temperature band as a shopper reads it: "2 ~ 5 °C", "≤ 10 °C", "≥ 0 °C"."""
+    if low is not None and high is not None:
+        return f"{low:g} ~ {high:g} °C"
+    if high is not None:
+        return f"≤ {high:g} °C"
+    if low is not None:
+        return f"≥ {low:g} °C"
+    return ""

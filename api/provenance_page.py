@@ -122,14 +122,7 @@ def _duration(language: Language) -> Callable[[float], str]:
 
 
 def _band(cold_chain: ColdChain) -> str:
-    low, high = cold_chain.band_min, cold_chain.band_max
-    if low is not None and high is not None:
-        return f"{low:g} ~ {high:g} °C"
-    if high is not None:
-        return f"≤ {high:g} °C"
-    if low is not None:
-        return f"≥ {low:g} °C"
-    return ""
+    return page_words.band_text(cold_chain.band_min, cold_chain.band_max)
 
 
 def _harvest_dates(summary: ProvenanceSummary) -> str | None:
