@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import AppSettings, Connection, ReaderUser
-from api.errors import ERROR_RESPONSES, Invalid, NotFound
+from api.errors import ERROR_RESPONSES, NotFound
 from api.kde_files import inert
-from api.routes.labels import DPIS
+from api.routes.labels import PrinterDpi
 from labels import MEDIA_TYPES
 from labels.certificates import render_certificate
 from schemas.certificates import BASIS_WORDS, BatchCertificates, IssuedCertificate
@@ -46,14 +46,10 @@ def certificate_label(
     conn: Connection,
     settings: AppSettings,
     user: ReaderUser,
-    dpi: Annotated[
-        int, Query(description="thermal printer resolution", json_schema_extra={"enum": DPIS})
-    ] = 300,
+    dpi: PrinterDpi,
 ) -> Response:
     """The centre's 承诺达标合格证 for the batch: a 100 × 70 mm label with the batch's QR
     code, as PDF or as ZPL/TSPL for the thermal printers."""
-    if dpi not in DPIS:
-        raise Invalid(f"query.dpi: the printer resolution is one of {DPIS[0]} or {DPIS[1]}")
     issued = certificates.issued_for(conn, lot)
     if issued is None:
         raise NotFound(f"batch {lot!r} has no certificate issued (it is issued at packing)")
