@@ -69,6 +69,7 @@ STAFF_MESSAGES: dict[str, tuple[str, str]] = {
     "cc_gaps": ("温度记录有中断", "Gaps in the record"),
     "cc_no_data": ("暂无温度记录", "No record yet"),
     "cc_no_profile": ("无冷藏要求", "No band required"),
+    "cc_not_cooled": ("尚未进入冷链", "Not yet stored or carried cold"),
     "cc_pending": ("整理中", "Being evaluated"),
     "see_temperatures": ("查看温度记录", "See the temperature record"),
     # Names of what a step records.

@@ -1,10 +1,13 @@
 """Small refusals answered in the user's words, and routes reachable by the documented roles."""
 
 import re
+from typing import get_args
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.staff_texts import STAFF_MESSAGES
+from schemas.provenance import ColdChainVerdict
 from tests.api.builders import receive, seed_master_data
 from tests.fix_api import bearer
 
@@ -100,3 +103,10 @@ def test_a_form_with_nul_is_refused_and_an_escaped_backslash_is_not_nul(
     )  # fmt: skip
     assert answer.status_code == 201, answer.text
     assert answer.json()["name"] == "a\\u0000b"
+
+
+def test_every_cold_chain_verdict_has_words_on_the_consoles() -> None:
+    """The consoles show a batch's verdict in words, never its code (cc_not_cooled once)."""
+    for verdict in (*get_args(ColdChainVerdict), "pending"):
+        words = STAFF_MESSAGES.get(f"cc_{verdict}")
+        assert words is not None and all(words), verdict
