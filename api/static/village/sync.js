@@ -29,35 +29,34 @@ function refusal(answer) {
   return (answer && answer.error && answer.error.message) || "refused";
 }
 
+// Where a sent item goes: to `next` when the server took it, to "refused" with the server's
+// words when it refused it; false when the answer says to try again later.
+function settle(item, status, answer, accepted, next) {
+  if (accepted.includes(status)) {
+    item.stored = answer;
+    item.state = next;
+  } else if (status >= 400 && status < 500) {
+    item.state = "refused";
+    item.problem = refusal(answer);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 async function sendEntry(entry) {
   if (entry.state === "waiting") {
     const { status, answer } = await send(
       "POST", "/api/v1/deliveries", JSON.stringify(entry.body), "application/json",
     );
-    if (status === 200 || status === 201) {
-      entry.stored = answer;
-      entry.state = entry.photo ? "photo" : "sent";
-    } else if (status >= 400 && status < 500) {
-      entry.state = "refused";
-      entry.problem = refusal(answer);
-    } else {
-      return false;
-    }
+    if (!settle(entry, status, answer, [200, 201], entry.photo ? "photo" : "sent")) return false;
     await putEntry(entry);
   }
   if (entry.state === "photo") {
     const { status, answer } = await send(
       "PUT", `/api/v1/deliveries/${entry.id}/photo`, entry.photo, "image/jpeg",
     );
-    if (status === 200) {
-      entry.state = "sent";
-      entry.stored = answer;
-    } else if (status >= 400 && status < 500) {
-      entry.state = "refused";
-      entry.problem = refusal(answer);
-    } else {
-      return false;
-    }
+    if (!settle(entry, status, answer, [200], "sent")) return false;
     await putEntry(entry);
   }
   return true;
@@ -68,15 +67,7 @@ async function sendTrip(trip) {
   const { status, answer } = await send(
     "POST", "/api/v1/trips", JSON.stringify(trip.body), "application/json",
   );
-  if (status === 200 || status === 201) {
-    trip.state = "sent";
-    trip.stored = answer;
-  } else if (status >= 400 && status < 500) {
-    trip.state = "refused";
-    trip.problem = refusal(answer);
-  } else {
-    return false;
-  }
+  if (!settle(trip, status, answer, [200, 201], "sent")) return false;
   await putTrip(trip);
   return true;
 }
