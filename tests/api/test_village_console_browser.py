@@ -150,7 +150,7 @@ def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
     context.set_offline(True)
     page.reload()
     assert "蒲梯村服务点" in page.locator("h1").inner_text()
-    assert "离线" in page.locator("#network").inner_text()
+    _wait_until(page, "document.getElementById('network').textContent.includes('离线')")
     photo = _photo(str(tmp_path))
     first = _record(page, "P-SHAMA", "42.5", "HGZ-0117", photo)
     page.click("#receipt-close")
@@ -168,7 +168,7 @@ def test_entries_made_offline_are_stored_exactly_once_when_the_network_returns(
     assert "运输" in page.locator("#queue li[data-trip]").inner_text()
     assert "待发送" in page.locator("#trip-result").inner_text()
     page.reload()  # still offline: the queue survives a reload
-    assert page.locator("#waiting-count").inner_text() == "3"
+    _wait_until(page, "document.getElementById('waiting-count').textContent === '3'")
     assert page.locator("#queue li").count() == 3
     assert _stored(clean_database) == [] and _trips(clean_database) == []
 
