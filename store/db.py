@@ -7,6 +7,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -76,22 +77,32 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
+def lean_settings(conn: psycopg.Connection) -> None:
+    """Turn JIT and parallel workers off until the current transaction ends.
+
+    Both are chosen from cost estimates that a year of chunks or a long UNION ALL inflates,
+    and each only costs reads of many small indexed queries: compiling took 70 ms of a 100 ms
+    read, starting two workers 15 ms of a 17 ms one (measured with bench/history.py).
+    """
+    conn.execute(
+        "SELECT set_config('jit', 'off', true),"
+        " set_config('max_parallel_workers_per_gather', '0', true)"
+    )
+
+
 def lean_reads(
     read: Callable[Concatenate[psycopg.Connection, _P], _R],
 ) -> Callable[Concatenate[psycopg.Connection, _P], _R]:
-    """Run a read of many small indexed queries without JIT and parallel workers.
-
-    Both are chosen from cost estimates that a year of chunks or a long UNION ALL inflates,
-    and each only costs such reads: compiling took 70 ms of a 100 ms read, starting two
-    workers 15 ms of a 17 ms one (measured with bench/history.py). The settings last until
-    the caller's transaction ends.
-    """
+    """Run a read of many small indexed queries under ``lean_settings``, in the caller's
+    transaction if there is one (the settings then last until it ends), else in its own."""
 
     @functools.wraps(read)
     def wrapper(conn: psycopg.Connection, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if conn.info.transaction_status == TransactionStatus.INTRANS:
+            lean_settings(conn)
+            return read(conn, *args, **kwargs)
         with conn.transaction():
-            conn.execute("SET LOCAL jit = off")
-            conn.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            lean_settings(conn)
             return read(conn, *args, **kwargs)
 
     return wrapper

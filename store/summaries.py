@@ -2,11 +2,13 @@
 
 Writers mark summaries stale in their own transaction (triggers of migration 0030); a stale
 summary is recomputed by the next request that needs it, or by the watcher through
-``refresh_stale_summaries`` and ``refresh_summaries_for_arrivals``. Each recompute takes a new
-``version``, which pages use as their ETag.
+``refresh_stale_summaries``. New readings mark summaries due instead (migration 0120): the
+page keeps its summary until the watcher's ``rebuild_due_summaries`` recomputes the cold
+chain. Each recompute takes a new ``version``, which pages use as their ETag.
 """
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +20,8 @@ from pydantic import ValidationError
 from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
 from schemas.provenance import ProvenanceSummary
-from store.db import rows
-from store.genealogy import descendant_ids
+from store.cold_chain_summary import cold_chain_of
+from store.db import lean_settings, rows
 from store.provenance import compute_summary
 
 
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 
 # Recomputes of one summary in a row before leaving it stale for the next reader.
 RECOMPUTE_ATTEMPTS = 3
+# Due summaries rebuilt per transaction: their rows stay locked while computed, so several
+# watchers share the work (SKIP LOCKED) and a staff write waits for one group at most.
+REBUILD_GROUP = 10
 
 _HEAD = """
 SELECT b.id AS batch_id, b.lot_code, p.gtin, coalesce(s.version, 0) AS version,
@@ -62,6 +67,28 @@ JOIN custody c
   ON c.location = i.location AND c.during && i.during
  AND c.during && tstzrange(a.first_time, a.last_time, '[]')
 ORDER BY c.batch_id
+"""
+
+_DUE = """
+SELECT s.batch_id, b.lot_code, s.stale OR s.summary IS NULL AS whole
+FROM batch_summaries s JOIN batches b ON b.id = s.batch_id
+WHERE s.readings_due_since IS NOT NULL
+ORDER BY s.readings_due_since, s.batch_id
+LIMIT %s
+FOR UPDATE OF s SKIP LOCKED
+"""
+
+_WRITE_WHOLE = """
+UPDATE batch_summaries SET summary = %s, stale = false, readings_due_since = NULL,
+       computed_at = now(), version = nextval('batch_summary_versions')
+WHERE batch_id = %s
+"""
+
+_WRITE_COLD_CHAIN = """
+UPDATE batch_summaries SET summary = jsonb_set(summary, '{cold_chain}', %s),
+       readings_due_since = NULL, computed_at = now(),
+       version = nextval('batch_summary_versions')
+WHERE batch_id = %s
 """
 
 
@@ -109,18 +136,26 @@ def refresh_summary(conn: psycopg.Connection, batch_id: int, force: bool = False
     current: dict[str, Any] = {}
     for _ in range(RECOMPUTE_ATTEMPTS):
         current = rows(
-            conn, "SELECT version, stale, changes FROM batch_summaries WHERE batch_id = %s",
+            conn,
+            "SELECT version, stale, changes, readings_marks FROM batch_summaries"
+            " WHERE batch_id = %s",
             (batch_id,),
-        )[0]  # fmt: skip
+        )[0]
         if not current["stale"] and not force:
             break
         summary = compute_summary(conn, batch_id)
         written = rows(
             conn,
             "UPDATE batch_summaries SET summary = %s, stale = false, computed_at = now(),"
-            " version = nextval('batch_summary_versions')"
+            " version = nextval('batch_summary_versions'), readings_due_since = CASE"
+            " WHEN readings_marks = %s THEN NULL ELSE readings_due_since END"
             " WHERE batch_id = %s AND changes = %s RETURNING version",
-            (Jsonb(summary.model_dump(mode="json")), batch_id, current["changes"]),
+            (
+                Jsonb(summary.model_dump(mode="json")),
+                current["readings_marks"],
+                batch_id,
+                current["changes"],
+            ),
         )
         if written:
             return int(written[0]["version"])
@@ -138,39 +173,63 @@ def refresh_stale_summaries(conn: psycopg.Connection, limit: int = 100) -> int:
     return len(stale)
 
 
-def batches_for_arrivals(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> list[int]:
-    if not arrivals:
-        return []
-    params: tuple[Any, ...] = (
+def _arrival_params(arrivals: Sequence[Arrival]) -> tuple[Any, ...]:
+    return (
         [arrival.device_id for arrival in arrivals],
         [arrival.first_time for arrival in arrivals],
         [arrival.last_time for arrival in arrivals],
     )
-    return [row["batch_id"] for row in rows(conn, _BATCHES_FOR_ARRIVALS, params)]
 
 
-def refresh_summaries_for_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
-    """The watcher's consumer of reading arrivals (``farmtrace watch``'s ``CONSUMERS``)."""
-    recompute_summaries_for_arrivals(conn, arrivals)
-
-
-def recompute_summaries_for_arrivals(
-    conn: psycopg.Connection, arrivals: Sequence[Arrival]
-) -> list[int]:
-    """Recompute the summaries of every batch that new readings concern (late data too, by
-    the readings' own times); returns the batch ids recomputed.
-
-    Batches derived from those (a pack split off a batch after the readings) show their
-    parents' cold chain, so they are recomputed as well. The hourly rollups the history reads
-    must already cover the arrivals: the watcher refreshes them before its consumers run.
-    """
-    batch_ids = batches_for_arrivals(conn, arrivals)
-    if not batch_ids:
+def batches_for_arrivals(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> list[int]:
+    if not arrivals:
         return []
-    touched = sorted({*batch_ids, *descendant_ids(conn, batch_ids)})
-    for batch_id in touched:
-        refresh_summary(conn, batch_id, force=True)
-    return touched
+    return [row["batch_id"] for row in rows(conn, _BATCHES_FOR_ARRIVALS, _arrival_params(arrivals))]
+
+
+def mark_summaries_due(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> int:
+    """Mark due the summaries of every batch that new readings concern (late data too, by
+    the readings' own times) and of the batches derived from those, which show their
+    parents' cold chain; returns how many were marked. One statement for the whole round.
+
+    The hourly rollups the history reads must cover the arrivals before the summaries are
+    rebuilt: the watcher refreshes them in the same round.
+    """
+    if not arrivals:
+        return 0
+    marked = rows(
+        conn,
+        f"SELECT mark_batch_summaries_due(ARRAY({_BATCHES_FOR_ARRIVALS})) AS marked",
+        _arrival_params(arrivals),
+    )
+    return int(marked[0]["marked"])
+
+
+def rebuild_due_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
+    """Rebuild due summaries, oldest mark first, until none is due or the ``time.monotonic``
+    ``deadline`` has passed; returns how many were rebuilt.
+
+    A summary no writer made stale gets only its cold chain recomputed: the rest depends on
+    records whose writers would have marked it stale. Call on an autocommit connection.
+    """
+    rebuilt = 0
+    while deadline is None or time.monotonic() < deadline:
+        with conn.transaction():
+            lean_settings(conn)
+            due = rows(conn, _DUE, (REBUILD_GROUP,))
+            for row in due:
+                if row["whole"]:
+                    summary = compute_summary(conn, row["batch_id"])
+                    written = Jsonb(summary.model_dump(mode="json"))
+                    conn.execute(_WRITE_WHOLE, (written, row["batch_id"]))
+                else:
+                    cold_chain = cold_chain_of(conn, row["lot_code"])
+                    written = Jsonb(cold_chain.model_dump(mode="json"))
+                    conn.execute(_WRITE_COLD_CHAIN, (written, row["batch_id"]))
+        rebuilt += len(due)
+        if len(due) < REBUILD_GROUP:
+            break
+    return rebuilt
 
 
 # Migration 0030's triggers notify this channel when a summary changes or goes stale.

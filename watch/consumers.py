@@ -5,15 +5,15 @@ from collections.abc import Callable
 import psycopg
 
 from schemas.arrivals import Arrival
-from store.summaries import refresh_stale_summaries, refresh_summaries_for_arrivals
+from store.summaries import mark_summaries_due
 
 # Further work on a round's arrivals: (conn, arrivals) → None.
 ArrivalConsumer = Callable[[psycopg.Connection, list[Arrival]], None]
 
 
-def refresh_stale_page_summaries(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
-    """Summaries that staff writes marked stale are rebuilt here rather than by a visitor."""
-    refresh_stale_summaries(conn)
+def mark_page_summaries_due(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+    """The pages these readings concern are rebuilt after the round (``rebuild_summaries``)."""
+    mark_summaries_due(conn, arrivals)
 
 
-CONSUMERS: list[ArrivalConsumer] = [refresh_summaries_for_arrivals, refresh_stale_page_summaries]
+CONSUMERS: list[ArrivalConsumer] = [mark_page_summaries_due]

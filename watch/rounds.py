@@ -1,10 +1,12 @@
-"""The watcher's loop: one transaction per round over the pending arrivals, then webhooks.
+"""The watcher's loop: one transaction per round over the pending arrivals, then the rest.
 
 Every few seconds one transaction takes the pending arrivals, refreshes the hourly rollups
-they touch, opens and closes alarms, and hands the arrivals to each consumer; then, on
-TimescaleDB, the continuous aggregates are mended for arrivals older than their policies'
-reach, and owed webhook notifications go out. Several watchers may run: arrivals are
-taken with SKIP LOCKED and alarms are unique per condition.
+they touch, opens and closes alarms, and hands the arrivals to each consumer (which marks
+the page summaries they concern due); then, on TimescaleDB, the continuous aggregates are
+mended for arrivals older than their policies' reach, and owed webhook notifications go out.
+Until the next round is due, the watcher rebuilds due and stale page summaries: alarms never
+wait for them. Several watchers may run: arrivals and due summaries are taken with SKIP
+LOCKED and alarms are unique per condition.
 """
 
 import logging
@@ -20,6 +22,7 @@ from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import take_arrivals
 from store.db import connect, database_now
 from store.rollups import refresh_hours
+from store.summaries import rebuild_due_summaries, refresh_stale_summaries
 from watch.consumers import CONSUMERS, ArrivalConsumer
 from watch.webhook import deliver_notifications
 
@@ -27,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # After a lost database connection, wait this long before connecting again.
 RECONNECT_DELAY_S = 5.0
+# The least part of an interval given to page summaries after a round, however long it took.
+MIN_SUMMARY_SHARE = 0.5
 
 
 def watch_once(
@@ -53,6 +58,12 @@ def watch_once(
     return changes
 
 
+def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
+    """Between rounds: the summaries staff writes made stale, then those new readings made
+    due, until ``deadline`` (``time.monotonic``; None: all); returns how many were rebuilt."""
+    return refresh_stale_summaries(conn) + rebuild_due_summaries(conn, deadline)
+
+
 def run_watch(
     settings: Settings,
     interval_s: float,
@@ -66,12 +77,18 @@ def run_watch(
         try:
             with connect(settings.database_url, autocommit=True) as conn:
                 while rounds is None or done < rounds:
+                    next_round = time.monotonic() + interval_s
                     watch_once(conn, settings)
                     if heartbeat is not None:
                         heartbeat.touch()
                     done += 1
-                    if rounds is None or done < rounds:
-                        time.sleep(interval_s)
+                    if rounds is not None and done == rounds:
+                        rebuild_summaries(conn)  # the last round leaves none behind
+                        break
+                    # A round that overran its interval still leaves the summaries a share.
+                    shared = time.monotonic() + interval_s * MIN_SUMMARY_SHARE
+                    rebuild_summaries(conn, max(next_round, shared))
+                    time.sleep(max(0.0, next_round - time.monotonic()))
         except psycopg.OperationalError as error:
             log.warning("database unavailable; retrying", extra={"error": str(error)})
             time.sleep(RECONNECT_DELAY_S)

@@ -11,7 +11,7 @@ from PIL import Image
 from store.arrivals import take_arrivals
 from store.devices import add_device
 from store.rollups import refresh_hours
-from store.summaries import refresh_summaries_for_arrivals
+from store.summaries import mark_summaries_due, rebuild_due_summaries
 from tests.api.builders import post
 from tests.fix_api import bearer
 from tests.inspect.cold_chain import add_readings, every_minute
@@ -51,5 +51,6 @@ def batch_with_cold_chain_and_photo(client: TestClient, token: str, db: psycopg.
     with db.transaction():
         arrivals = take_arrivals(db)
         refresh_hours(db, arrivals)  # as the watcher's round does before its consumers
-        refresh_summaries_for_arrivals(db, arrivals)
+        mark_summaries_due(db, arrivals)
+        rebuild_due_summaries(db)
     return str(lot)

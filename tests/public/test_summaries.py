@@ -13,8 +13,8 @@ from store.rollups import refresh_hours
 from store.summaries import (
     fresh_head,
     load_summary,
-    recompute_summaries_for_arrivals,
-    refresh_summaries_for_arrivals,
+    mark_summaries_due,
+    rebuild_due_summaries,
     summary_head,
 )
 from tests.inspect.cold_chain import (
@@ -27,7 +27,7 @@ from tests.inspect.cold_chain import (
     seed_district,
 )
 from tests.public.stories import fresh_get
-from watch.rounds import watch_once
+from watch.rounds import rebuild_summaries, watch_once
 
 HTML = {"Accept": "text/html"}
 
@@ -40,13 +40,28 @@ def _pending_arrivals(db: psycopg.Connection) -> list:
         return arrivals
 
 
+def _due_batches(db: psycopg.Connection) -> list[int]:
+    """The batches whose summaries the round's arrivals marked due."""
+    found = db.execute(
+        "SELECT batch_id FROM batch_summaries WHERE readings_due_since IS NOT NULL"
+        " ORDER BY batch_id"
+    )
+    return [row[0] for row in found]
+
+
+def _mark_due(db: psycopg.Connection) -> list[int]:
+    mark_summaries_due(db, _pending_arrivals(db))
+    return _due_batches(db)
+
+
 def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     client: TestClient, db: psycopg.Connection
 ) -> None:
     seed_district(db)
     lot = new_batch(db)
     add_readings(db, COLD_DEVICE, every_minute(T0, 60, lambda i: 3.0))
-    refresh_summaries_for_arrivals(db, _pending_arrivals(db))
+    mark_summaries_due(db, _pending_arrivals(db))
+    rebuild_due_summaries(db)
     db.commit()
     before = client.get(f"/l/{lot}", headers=HTML)
     assert "3.0 ~ 3.0 °C" in before.text
@@ -57,9 +72,13 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     unchanged = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
     assert unchanged.status_code == 304, "readings alone do not touch the summary"
 
-    refreshed = recompute_summaries_for_arrivals(db, _pending_arrivals(db))
+    assert _mark_due(db) == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
     db.commit()
-    assert refreshed == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
+    due = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
+    assert due.status_code == 304, "a due summary is served as it is until it is rebuilt"
+    assert rebuild_due_summaries(db) == 1
+    db.commit()
+    assert _due_batches(db) == []
     after = fresh_get(
         client, f"/l/{lot}", {**HTML, "If-None-Match": before.headers["etag"]},
         lambda a: a.status_code == 200,
@@ -73,7 +92,7 @@ def test_arrivals_elsewhere_leave_a_batch_alone(db: psycopg.Connection) -> None:
     seed_district(db)
     new_batch(db)
     add_readings(db, TRUCK_DEVICE, every_minute(T0, 30, lambda i: 4.0))
-    assert recompute_summaries_for_arrivals(db, _pending_arrivals(db)) == []
+    assert _mark_due(db) == []
 
 
 def test_late_readings_reach_the_batch_that_was_there_at_their_time(
@@ -90,9 +109,8 @@ def test_late_readings_reach_the_batch_that_was_there_at_their_time(
     db.commit()
     # A gateway flushes its spool hours late: readings from the first batch's time.
     add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(minutes=30), 30, lambda i: 3.0))
-    refreshed = recompute_summaries_for_arrivals(db, _pending_arrivals(db))
     heads = {lot: summary_head(db, lot) for lot in (earlier, later)}
-    assert refreshed == [heads[earlier].batch_id]  # type: ignore[union-attr]
+    assert _mark_due(db) == [heads[earlier].batch_id]  # type: ignore[union-attr]
 
 
 def test_an_event_marks_the_summary_stale_in_the_same_transaction(
@@ -148,7 +166,7 @@ def test_api_processes_drop_cached_versions_when_the_database_announces_a_change
         listener.stop()
 
 
-def test_the_watcher_round_refreshes_summaries_through_its_consumer_hook(
+def test_the_watcher_rebuilds_the_summaries_its_round_marked_due(
     db: psycopg.Connection, clean_database: str
 ) -> None:
     seed_district(db)
@@ -158,7 +176,9 @@ def test_the_watcher_round_refreshes_summaries_through_its_consumer_hook(
     add_readings(db, COLD_DEVICE, every_minute(T0, 30, lambda i: 4.4))
     settings = Settings(database_url=clean_database)
     with psycopg.connect(clean_database, autocommit=True) as watcher:
-        watch_once(watcher, settings, consumers=[refresh_summaries_for_arrivals])
+        watch_once(watcher, settings)
+        assert summary_head(db, lot) == before, "the round itself only marks the summary due"
+        assert rebuild_summaries(watcher) == 1
     after = summary_head(db, lot)
     assert before is not None and after is not None
     assert after.version > before.version and not after.stale
