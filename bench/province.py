@@ -9,7 +9,9 @@ readings. ``farmtrace ingest`` stores them in a fresh database while ``farmtrace
 raises alarms and rebuilds page summaries, and ``wrk`` drives the provenance page served by
 ``farmtrace api`` during the burst. Triggers on the bench's own database log when each
 arrival, alarm and summary was written (clock_timestamp), and the lags are read from them.
-Every process it starts is killed by PID when it ends; its database and broker are dropped.
+A baseline run with a share of the fleet (``--baseline-scale``) goes first, in the same
+invocation, and the table gives each figure at both scales and their ratio. Every process
+it starts is killed by PID when it ends; its databases and brokers are dropped.
 """
 
 import argparse
@@ -73,6 +75,8 @@ PRODUCTS = {
     (-30.0, -18.0): ("BAMBOO-FROZEN", "速冻笋", "Frozen bamboo shoots"),
     (5.0, 10.0): ("WALNUT", "核桃", "Walnuts in shell"),
 }
+# The baseline runs the same path with a tenth of the fleet for at most this long.
+BASELINE_DURATION_S = 60.0
 TARGETS = {"stored_p99_s": 2.0, "drain_s": 60.0, "alarm_p99_s": 10.0, "summary_p99_s": 10.0}
 # The bench's own log of when each arrival, alarm and summary was written.
 EVENT_LOG_SQL = """
@@ -423,52 +427,95 @@ def _lots(url: str, limit: int) -> list[str]:
         return [row[0] for row in rows]
 
 
-def report(figures: Figures, options: argparse.Namespace) -> None:
+def _lag_cells(values: list[float]) -> tuple[str, float | None]:
+    if not values:
+        return "none measured", None
+    p99 = _pct(values, 0.99)
+    return f"p50 {_pct(values, 0.5):.2f} s · p99 {p99:.2f} s ({len(values):,})", p99
+
+
+def _ratio(full: float | None, baseline: float | None) -> str:
+    if full is None or not baseline:
+        return ""
+    return f"{full / baseline:.2f}"
+
+
+def report(runs: list[tuple[argparse.Namespace, Figures]]) -> None:
+    """One table: the baseline's figures, the full fleet's, their ratio, the target."""
+    (small, baseline), (options, full) = runs
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nprovince benchmark: {options.devices:,} devices at {INTERVAL_S:.0f} s, a burst of"
-          f" {options.gateways:,} gateways × 2 h spooled, {options.duration:.0f} s, on"
-          f" {os.cpu_count()} cores; load average at the end: {load}\n")  # fmt: skip
-    rows: list[tuple[str, str, str, bool | None]] = []
+    print(
+        f"\nprovince benchmark on {os.cpu_count()} cores, {INTERVAL_S:.0f} s cadence, bursts"
+        f" of 2 h spooled; load average at the end: {load}"
+    )
+    for label, scale in (("baseline", small), ("full", options)):
+        print(f"- {label}: {scale.devices:,} devices, a burst of {scale.gateways:,} gateways,"
+              f" {scale.duration:.0f} s")  # fmt: skip
+    print("\n| what | baseline | full | full ÷ baseline (p99) | target | met |")
+    print("|---|---|---|---|---|---|")
 
-    def lags(label: str, values: list[float], target_key: str | None) -> None:
-        if not values:
-            rows.append((label, "none measured", "", None))
-            return
-        p50, p99 = _pct(values, 0.5), _pct(values, 0.99)
-        target = TARGETS[target_key] if target_key else None
-        rows.append((label, f"p50 {p50:.2f} s · p99 {p99:.2f} s ({len(values):,})",
-                     f"p99 < {target:.0f} s" if target else "",
-                     p99 < target if target else None))  # fmt: skip
+    Cell = tuple[str, float | None]
 
-    lags("reading → stored (live fleet)", figures.stored, "stored_p99_s")
-    drained = figures.burst_stored == figures.burst_expected
-    rows.append((
-        "burst drained (first flush → last stored)",
-        f"{figures.drain_s:.1f} s, {figures.burst_stored:,} of {figures.burst_expected:,}"
-        if figures.drain_s is not None else "nothing stored",
-        f"< {TARGETS['drain_s']:.0f} s",
-        drained and figures.drain_s is not None and figures.drain_s < TARGETS["drain_s"],
-    ))  # fmt: skip
-    lags("stored → alarm", figures.alarms, "alarm_p99_s")
-    lags("stored → page summary", figures.summaries, "summary_p99_s")
-    if figures.unsummarised:
-        rows.append(("arrivals whose summary was not rebuilt", f"{figures.unsummarised:,}", "0",
-                     False))  # fmt: skip
-    if figures.page is not None:
-        rows.append((
-            "provenance page during the burst (wrk, 64 connections)",
-            f"p50 {figures.page['p50_ms']:.0f} ms · p99 {figures.page['p99_ms']:.0f} ms,"
-            f" {figures.page['requests_per_s']:,.0f}/s", "", None,
-        ))  # fmt: skip
-    else:
-        rows.append(("provenance page during the burst", "wrk not installed", "", None))
-    print("| what | measured | target | met |")
-    print("|---|---|---|---|")
-    for label, measured, target, met in rows:
+    def row(label: str, cells: list[Cell], target: str, met: bool | None) -> None:
         verdict = "" if met is None else ("yes" if met else "NO")
-        print(f"| {label} | {measured} | {target} | {verdict} |")
-    if figures.silences:
-        print(f"\n{figures.silences:,} silence alarms opened (not timed: nothing was stored)")
+        (small_text, small_value), (full_text, full_value) = cells
+        ratio = _ratio(full_value, small_value)
+        print(f"| {label} | {small_text} | {full_text} | {ratio} | {target} | {verdict} |")
+
+    for label, key, attribute in (
+        ("reading → stored (live fleet)", "stored_p99_s", "stored"),
+        ("stored → alarm", "alarm_p99_s", "alarms"),
+        ("stored → page summary", "summary_p99_s", "summaries"),
+    ):
+        cells = [_lag_cells(getattr(figures, attribute)) for figures in (baseline, full)]
+        p99 = cells[1][1]
+        met = None if p99 is None else p99 < TARGETS[key]
+        row(label, cells, f"p99 < {TARGETS[key]:.0f} s", met)
+
+    def drained(figures: Figures) -> tuple[str, float | None]:
+        if figures.drain_s is None:
+            return "nothing stored", None
+        text = f"{figures.drain_s:.1f} s, {figures.burst_stored:,} of {figures.burst_expected:,}"
+        return text, figures.drain_s
+
+    drain_met = full.drain_s is not None and full.drain_s < TARGETS["drain_s"]
+    drain_met = drain_met and full.burst_stored == full.burst_expected
+    row("burst drained (first flush → last stored)", [drained(baseline), drained(full)],
+        f"< {TARGETS['drain_s']:.0f} s", drain_met)  # fmt: skip
+    row("arrivals whose summary was not rebuilt",
+        [(f"{f.unsummarised:,}", float(f.unsummarised)) for f in (baseline, full)], "0",
+        full.unsummarised == 0)  # fmt: skip
+
+    def page(figures: Figures) -> tuple[str, float | None]:
+        if figures.page is None:
+            return "wrk not installed", None
+        measured = figures.page
+        text = (f"p50 {measured['p50_ms']:.0f} ms · p99 {measured['p99_ms']:.0f} ms,"
+                f" {measured['requests_per_s']:,.0f}/s")  # fmt: skip
+        return text, measured["p99_ms"]
+
+    row("provenance page during the burst (wrk, 64 connections)",
+        [page(baseline), page(full)], "", None)  # fmt: skip
+    for label, figures in (("baseline", baseline), ("full", full)):
+        if figures.silences:
+            print(f"\n{label}: {figures.silences:,} silence alarms opened (not timed: nothing"
+                  " was stored)")  # fmt: skip
+
+
+def measure(options: argparse.Namespace) -> Figures:
+    """One run at ``options``' scale in a database and folder of its own, dropped after."""
+    dbname = f"farmtrace_bench_province_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(options.server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{dbname}"'.encode())
+    url = database_url_on(options.server, dbname)
+    folder = Path(tempfile.mkdtemp(prefix="farmtrace-province-"))
+    try:
+        migrate(url)
+        return run(options, url, folder)
+    finally:
+        with psycopg.connect(options.server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'.encode())
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
@@ -481,24 +528,26 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=10_000, help="live devices")
     parser.add_argument("--gateways", type=int, default=1_000, help="gateways in the burst")
     parser.add_argument("--duration", type=float, default=300.0, help="seconds of live traffic")
+    parser.add_argument(
+        "--baseline-scale", type=float, default=0.1,
+        help="the baseline run's fleet and burst as a share of the full run's (run first)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="the simulator's seed")
     parser.add_argument("--broker-port", type=int, help="loopback port for the private broker")
-    options = parser.parse_args()  # fmt: skip
+    options = parser.parse_args()
     if options.devices < 1 or options.gateways < 0 or not 0 < options.duration <= 3600:
         parser.error("--devices ≥ 1, --gateways ≥ 0, 0 < --duration ≤ 3600")
-    dbname = f"farmtrace_bench_province_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(options.server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{dbname}"'.encode())
-    url = database_url_on(options.server, dbname)
-    folder = Path(tempfile.mkdtemp(prefix="farmtrace-province-"))
-    try:
-        migrate(url)
-        figures = run(options, url, folder)
-        report(figures, options)
-    finally:
-        with psycopg.connect(options.server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'.encode())
-        shutil.rmtree(folder, ignore_errors=True)
+    if not 0 < options.baseline_scale <= 1:
+        parser.error("0 < --baseline-scale ≤ 1")
+    small = argparse.Namespace(**vars(options))
+    small.devices = max(1, round(options.devices * options.baseline_scale))
+    small.gateways = round(options.gateways * options.baseline_scale)
+    small.duration = min(options.duration, BASELINE_DURATION_S)
+    runs = []
+    for scale in (small, options):
+        print(f"running {scale.devices:,} devices for {scale.duration:.0f} s", flush=True)
+        runs.append((scale, measure(scale)))
+    report(runs)
 
 
 if __name__ == "__main__":
