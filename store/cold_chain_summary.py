@@ -25,8 +25,8 @@ from schemas.provenance import (
 )
 from store.db import database_now, rows
 from store.findings import COLD_CHAIN_KINDS, batch_findings, sets_limits, verdict
-from store.genealogy import ancestor_ids
-from store.history import temperature_history
+from store.genealogy import ancestor_lot_codes
+from store.history import custody_record, temperature_history
 
 # Points in the page's chart: enough for a phone's width, few enough to keep the page small.
 CHART_POINTS = 120
@@ -52,9 +52,8 @@ class _Part:
 def _lineage(conn: psycopg.Connection, lot_code: str) -> list[tuple[str, datetime | None]]:
     """The batch (no cut-off) and its ancestors, each cut off when the batch was made."""
     batch = rows(conn, "SELECT id, received_at FROM batches WHERE lot_code = %s", (lot_code,))[0]
-    ancestors = ancestor_ids(conn, [batch["id"]])
-    codes = rows(conn, "SELECT lot_code FROM batches WHERE id = ANY(%s)", (ancestors,))
-    return [(lot_code, None), *((row["lot_code"], batch["received_at"]) for row in codes)]
+    ancestors = ancestor_lot_codes(conn, [batch["id"]])
+    return [(lot_code, None), *((code, batch["received_at"]) for code in ancestors)]
 
 
 def _english_names(conn: psycopg.Connection, codes: set[str]) -> dict[str, str | None]:
@@ -74,15 +73,19 @@ def public_verdict(
     return verdict(findings, any_data)
 
 
-def cold_chain_of(conn: psycopg.Connection, lot_code: str) -> ColdChain:
-    now: datetime = database_now(conn)
+def cold_chain_of(
+    conn: psycopg.Connection, lot_code: str, now: datetime | None = None
+) -> ColdChain:
+    now = now or database_now(conn)
     parts: list[_Part] = []
     findings: list[tuple[Finding, datetime | None]] = []
     own_data = False
     for code, cut_off in _lineage(conn, lot_code):
-        part = _Part(temperature_history(conn, code, CHART_POINTS, now=now), cut_off)
+        record = custody_record(conn, code, now)
+        history = temperature_history(conn, code, CHART_POINTS, now=now, record=record)
+        part = _Part(history, cut_off)
         parts.append(part)
-        found, had_data = batch_findings(conn, code, now=now)
+        found, had_data = batch_findings(conn, code, now=now, record=record)
         findings += [(finding, cut_off) for finding in found if part.before_cut(finding.start)]
         own_data = own_data or (had_data and cut_off is None)
     profile = parts[0].history.storage_profile

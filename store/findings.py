@@ -15,12 +15,10 @@ import psycopg
 
 from schemas.history import Finding, Verdict
 from schemas.master_data import StorageProfile
-from store.batches import batch_row
-from store.custody import custody_of
 from store.db import database_now, lean_reads
 from store.detection import Limits, excursions
 from store.finding_reads import SeriesPlace, excursion_reads, gap_reads, silences_in
-from store.history import custody_segments, monitored_metrics, storage_profile_of
+from store.history import CustodyRecord, custody_record, monitored_metrics
 from store.raw_stretches import band_points, reading_times
 from store.stored_hours import device_hours, seconds
 
@@ -47,21 +45,25 @@ COLD_CHAIN_KINDS = frozenset({"cold_store", "warehouse", "truck"})
 
 @lean_reads
 def batch_findings(
-    conn: psycopg.Connection, lot_code: str, now: datetime | None = None
+    conn: psycopg.Connection,
+    lot_code: str,
+    now: datetime | None = None,
+    record: CustodyRecord | None = None,
 ) -> tuple[list[Finding], bool]:
-    """The findings in time order, and whether any reading was recorded during custody."""
-    batch = batch_row(conn, lot_code)
+    """The findings in time order, and whether any reading was recorded during custody.
+    ``record``: the batch's custody as already read at ``now`` (by a caller that needs it too)."""
     now = now or database_now(conn)
-    profile = storage_profile_of(conn, batch["product"])
+    record = record or custody_record(conn, lot_code, now)
+    profile = record.profile
     if not sets_limits(profile):
         return [], False
     metrics = monitored_metrics(profile)
     allowed = timedelta(minutes=profile.max_excursion_minutes)
     max_gap = timedelta(minutes=profile.max_gap_minutes)
-    spans_judged = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
+    spans_judged = [s for s in record.custody if s.kind in COLD_CHAIN_KINDS]
     judged = {span.location for span in spans_judged}
     still_here = {span.location for span in spans_judged if span.end is None}
-    segments = [s for s in custody_segments(conn, batch["id"], now) if s.location in judged]
+    segments = [s for s in record.segments if s.location in judged]
     places = {
         s: SeriesPlace(
             seconds(s.start),
@@ -140,6 +142,7 @@ def verdict(findings: list[Finding], any_data: bool, monitored: bool = True) -> 
 
 
 def batch_verdict(conn: psycopg.Connection, lot_code: str) -> Verdict:
-    batch = batch_row(conn, lot_code)
-    found, any_data = batch_findings(conn, lot_code)
-    return verdict(found, any_data, sets_limits(storage_profile_of(conn, batch["product"])))
+    now = database_now(conn)
+    record = custody_record(conn, lot_code, now)
+    found, any_data = batch_findings(conn, lot_code, now=now, record=record)
+    return verdict(found, any_data, sets_limits(record.profile))

@@ -59,6 +59,10 @@ def ancestor_ids(conn: psycopg.Connection, batch_ids: Sequence[int]) -> list[int
     return [row["id"] for row in rows(conn, _ANCESTORS, (list(batch_ids),))]
 
 
+def ancestor_lot_codes(conn: psycopg.Connection, batch_ids: Sequence[int]) -> list[str]:
+    return [row["lot_code"] for row in rows(conn, _ANCESTORS, (list(batch_ids),))]
+
+
 def descendant_ids(conn: psycopg.Connection, batch_ids: Sequence[int]) -> list[int]:
     return [row["id"] for row in rows(conn, _DESCENDANTS, (list(batch_ids),))]
 
@@ -116,7 +120,7 @@ def genealogy_of(conn: psycopg.Connection, batch_id: int) -> Genealogy:
             " JOIN batches b ON b.id = l.child_id WHERE l.parent_id = %s ORDER BY b.id",
             batch_id,
         ),
-        ancestors=[row["lot_code"] for row in rows(conn, _ANCESTORS, ([batch_id],))],
+        ancestors=ancestor_lot_codes(conn, [batch_id]),
         descendants=[row["lot_code"] for row in rows(conn, _DESCENDANTS, ([batch_id],))],
         harvest_lots=trace_back(conn, batch_id),
     )

@@ -22,12 +22,14 @@ from psycopg.rows import dict_row
 from psycopg.types.multirange import Multirange
 from psycopg.types.range import Range
 
+from schemas.batches import CustodyPublic
+from schemas.codes import normalize_lot_code
 from schemas.history import HistoryPoint, HistorySeries, TemperatureHistory
 from schemas.master_data import StorageProfile
 from schemas.sensor_metrics import METRICS
-from store.batches import batch_row
 from store.custody import custody_of
 from store.db import database_now, lean_reads, rows
+from store.errors import NotFoundError
 from store.rollups import ROLLUP_ORIGIN
 
 # Bucket widths on offer, in seconds: each a multiple of the last, the larger ones of an hour,
@@ -58,14 +60,36 @@ class Segment:
     calibration_due: date | None
 
 
-def storage_profile_of(conn: psycopg.Connection, product: str) -> StorageProfile:
+@dataclass(frozen=True)
+class CustodyRecord:
+    """What a batch's history and its findings both start from, read once for the two."""
+
+    batch_id: int
+    lot_code: str
+    profile: StorageProfile
+    custody: list[CustodyPublic]
+    segments: list[Segment]
+
+
+def custody_record(conn: psycopg.Connection, lot_code: str, now: datetime) -> CustodyRecord:
     found = rows(
         conn,
-        "SELECT temp_min, temp_max, humidity_max, max_excursion_minutes, max_gap_minutes"
-        " FROM products WHERE code = %s",
-        (product,),
+        "SELECT b.id, b.lot_code, p.temp_min, p.temp_max, p.humidity_max,"
+        " p.max_excursion_minutes, p.max_gap_minutes"
+        " FROM batches b JOIN products p ON p.code = b.product WHERE b.lot_code = %s",
+        (normalize_lot_code(lot_code),),
     )
-    return StorageProfile(**found[0])
+    if not found:
+        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
+    batch = found[0]
+    batch_id = batch.pop("id")
+    return CustodyRecord(
+        batch_id=batch_id,
+        lot_code=batch.pop("lot_code"),
+        profile=StorageProfile(**batch),
+        custody=custody_of(conn, batch_id),
+        segments=custody_segments(conn, batch_id, now),
+    )
 
 
 def monitored_metrics(profile: StorageProfile) -> list[str]:
@@ -250,16 +274,17 @@ def temperature_history(
     points: int = DEFAULT_POINTS,
     raw: bool = False,
     now: datetime | None = None,
+    record: CustodyRecord | None = None,
 ) -> TemperatureHistory:
-    """The batch's history: raw on request, otherwise at most ``points`` buckets per metric."""
-    batch = batch_row(conn, lot_code)
+    """The batch's history: raw on request, otherwise at most ``points`` buckets per metric.
+    ``record``: the batch's custody as already read at ``now`` (by a caller that needs it too)."""
     now = now or database_now(conn)
-    profile = storage_profile_of(conn, batch["product"])
-    segments = custody_segments(conn, batch["id"], now)
+    record = record or custody_record(conn, lot_code, now)
+    segments = record.segments
     width = None if raw else choose_bucket_width(segments, max(1, min(points, MAX_POINTS)))
     today = now.date()
     series = []
-    for metric in monitored_metrics(profile):
+    for metric in monitored_metrics(record.profile):
         for segment in segments:
             series.append(
                 HistorySeries(
@@ -279,9 +304,9 @@ def temperature_history(
                 )
             )
     return TemperatureHistory(
-        lot_code=batch["lot_code"],
-        storage_profile=profile,
+        lot_code=record.lot_code,
+        storage_profile=record.profile,
         bucket_seconds=width,
-        custody=custody_of(conn, batch["id"]),
+        custody=record.custody,
         series=series,
     )

@@ -21,7 +21,7 @@ from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
 from schemas.provenance import ProvenanceSummary
 from store.cold_chain_summary import cold_chain_of
-from store.db import lean_settings, rows
+from store.db import database_now, lean_settings, rows
 from store.provenance import compute_summary
 
 
@@ -216,6 +216,7 @@ def rebuild_due_summaries(conn: psycopg.Connection, deadline: float | None = Non
     while deadline is None or time.monotonic() < deadline:
         with conn.transaction():
             lean_settings(conn)
+            now = database_now(conn)
             due = rows(conn, _DUE, (REBUILD_GROUP,))
             for row in due:
                 if row["whole"]:
@@ -223,7 +224,7 @@ def rebuild_due_summaries(conn: psycopg.Connection, deadline: float | None = Non
                     written = Jsonb(summary.model_dump(mode="json"))
                     conn.execute(_WRITE_WHOLE, (written, row["batch_id"]))
                 else:
-                    cold_chain = cold_chain_of(conn, row["lot_code"])
+                    cold_chain = cold_chain_of(conn, row["lot_code"], now)
                     written = Jsonb(cold_chain.model_dump(mode="json"))
                     conn.execute(_WRITE_COLD_CHAIN, (written, row["batch_id"]))
         rebuilt += len(due)

@@ -14,12 +14,10 @@ import pytest
 
 from schemas.history import Finding
 from store.arrivals import take_arrivals
-from store.batches import batch_row
-from store.custody import custody_of
 from store.detection import excursions, silences
 from store.devices import add_device
 from store.findings import COLD_CHAIN_KINDS, batch_findings, limits_for
-from store.history import custody_segments, monitored_metrics, storage_profile_of
+from store.history import custody_record, monitored_metrics
 from store.rollups import refresh_hours
 from tests.inspect.cold_chain import (
     COLD_DEVICE,
@@ -38,16 +36,13 @@ NOW = T0 + timedelta(hours=40)
 
 def every_finding_from_raw(conn: psycopg.Connection, lot: str, now: datetime) -> list[Finding]:
     """The reference: the detection rules over every raw reading of the custody chain."""
-    batch = batch_row(conn, lot)
-    profile = storage_profile_of(conn, batch["product"])
+    record = custody_record(conn, lot, now)
+    profile = record.profile
     metrics = monitored_metrics(profile)
     allowed = minutes(profile.max_excursion_minutes)
     max_gap = minutes(profile.max_gap_minutes)
-    spans = [s for s in custody_of(conn, batch["id"]) if s.kind in COLD_CHAIN_KINDS]
-    segments = [
-        s for s in custody_segments(conn, batch["id"], now)
-        if s.location in {span.location for span in spans}
-    ]  # fmt: skip
+    spans = [s for s in record.custody if s.kind in COLD_CHAIN_KINDS]
+    segments = [s for s in record.segments if s.location in {span.location for span in spans}]
     span_open = {span.location: span.end is None for span in spans}
     found, times = [], {}
     for segment in segments:
