@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from api.base_path import BasePath, base_path
 from api.body_limit import BodyLimit
 from api.error_handlers import install_error_handlers
 from api.front_page import FrontPageCache
@@ -128,6 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     # Outermost, so even a body refused before any route carries the headers.
     app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
+    if prefix := base_path(settings.public_base_url):
+        # Outside everything else, so every layer sees the path a stripping proxy would pass.
+        app.add_middleware(BasePath, prefix=prefix)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The resolver first: it answers most requests, and routes are matched in order.

@@ -101,6 +101,13 @@ def _check_expiry(request: Request) -> None:
         raise BadRequest(f"AI (17) expiry must be YYMMDD, got {value!r}") from error
 
 
+def _encoded_path(request: Request) -> str:
+    """The path as the client sent it, percent-encoding intact: an AI value may hold a ``/``
+    (``%2F``), which the decoded path would turn into a segment boundary."""
+    raw_path = request.scope.get("raw_path")
+    return raw_path.decode("latin-1").split("?")[0] if raw_path else request.url.path
+
+
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
@@ -121,7 +128,7 @@ def _bad_link(request: Request, error: Exception) -> Response:
 async def resolve_digital_link(rest: str, request: Request) -> Response:
     """`/01/{gtin}[/22/…][/10/{lot}][/21/{serial}]`, optionally `?17=YYMMDD`, `?linkType=`."""
     try:
-        link = parse_digital_link(request.url.path)
+        link = parse_digital_link(_encoded_path(request))
         _check_expiry(request)
     except InvalidLink as error:
         segments = [segment for segment in rest.split("/") if segment]
@@ -141,7 +148,7 @@ async def resolve_digital_link(rest: str, request: Request) -> Response:
 @router.api_route("/l/{lot}", methods=["GET", "HEAD"], summary="Short form for lots without GTIN")
 async def resolve_lot(lot: LotSegment, request: Request) -> Response:
     try:
-        link = parse_digital_link(request.url.path)
+        link = parse_digital_link(_encoded_path(request))
     except InvalidLink as error:
         return _bad_link(request, error)
     # The short form is typed as often as scanned: its lot is read as the label prints it.
@@ -160,7 +167,7 @@ async def resolver_options(rest: str, request: Request) -> Response:
         "Access-Control-Max-Age": "86400",
     }
     try:
-        link = parse_digital_link(request.url.path)
+        link = parse_digital_link(_encoded_path(request))
         headers["Link"] = linkset_link(_base(request) + link.path())
     except InvalidLink:
         pass

@@ -4,15 +4,13 @@ this project (tests/js, installed by ``npm ci --prefix tests/js``)."""
 import json
 import shutil
 import subprocess
-from itertools import islice
 from pathlib import Path
 
 import pytest
 
-from labels.digital_link import build_digital_link, parse_digital_link
-from labels.qr import qr_text
-from schemas.gs1 import company_gtins
+from labels.digital_link import parse_digital_link
 from tests.labels.conftest import BASE_URL
+from tests.labels.printed_uris import PrintedUri, label_uris
 
 JS = Path(__file__).parent.parent / "js"
 NODE = shutil.which("node")
@@ -30,15 +28,32 @@ def _read(uris: list[str]) -> list[dict]:
     return [json.loads(line) for line in answer.stdout.splitlines()]
 
 
-def test_every_printed_qr_text_is_a_valid_digital_link_with_our_keys() -> None:
-    labels = [("TM2611284KQ8ZP1XD6", "6901234567892", None),
-              ("TIAN260506L6BANQTM5G", "06901234567892", "PACK0001"),
-              ("CY2611289RT3MX0QB1", "96385074", "9")]  # fmt: skip
-    texts = [qr_text(build_digital_link(BASE_URL, *label)) for label in labels]
-    for found, (lot, gtin, serial) in zip(_read(texts), labels, strict=True):
-        assert found["valid"], found
-        assert found["identifier"] == {"01": gtin.zfill(14)}
-        assert found["keyQualifiers"] == {"10": lot, **({"21": serial} if serial else {})}
+def _misread(printed: list[PrintedUri]) -> dict[str, dict]:
+    """Each URI digital-link.js finds invalid, or reads as other identifiers than were meant."""
+    misread = {}
+    for found, entry in zip(_read([entry.uri for entry in printed]), printed, strict=True):
+        meant = {"valid": True, "identifier": {"01": entry.meant.gtin},
+                 "keyQualifiers": entry.meant.key_qualifiers()}  # fmt: skip
+        if {key: found.get(key) for key in meant} != meant:
+            misread[entry.uri] = {"where": entry.where, **found}
+    return misread
+
+
+def test_every_printed_label_is_a_valid_digital_link_with_our_keys() -> None:
+    assert _misread(label_uris(BASE_URL)) == {}
+
+
+def test_every_digital_link_the_api_and_resolver_print_is_valid_with_our_keys(
+    uris_served: list[PrintedUri],
+) -> None:
+    # digital-link.js predates AI (235), the third-party serial (Digital Link syntax 1.4).
+    assert _misread([entry for entry in uris_served if entry.meant.tpx is None]) == {}
+
+
+def test_every_demo_label_and_certificate_is_a_valid_digital_link_with_our_keys(
+    uris_of_the_demo: list[PrintedUri],
+) -> None:
+    assert _misread(uris_of_the_demo) == {}
 
 
 def test_the_canonical_uri_the_resolver_redirects_to_is_valid_where_the_spelling_was_not() -> None:
@@ -47,11 +62,3 @@ def test_the_canonical_uri_the_resolver_redirects_to_is_valid_where_the_spelling
     upper_case = "HTTPS://" + canonical.removeprefix("https://").upper()
     found = {entry["uri"]: entry["valid"] for entry in _read([reordered, canonical, upper_case])}
     assert found == {reordered: False, canonical: True, upper_case: False}
-
-
-def test_links_numbered_from_a_company_prefix_are_valid_digital_links() -> None:
-    gtins = [*islice(company_gtins("690123456"), 2), next(company_gtins("6901234567"))]
-    uris = [build_digital_link(BASE_URL, "WAL2611284KQ8ZP1XD6", gtin) for gtin in gtins]
-    for found, gtin in zip(_read(uris), gtins, strict=True):
-        assert found["valid"], found
-        assert found["identifier"] == {"01": gtin}

@@ -90,6 +90,19 @@ def test_variant_and_third_party_serial_qualifiers_are_valid_and_walk_up_to_the_
         assert answer.headers["location"].startswith(f"{BASE}/product/{GTIN}")
 
 
+def test_a_percent_encoded_slash_stays_inside_its_ai_value(
+    client: TestClient, staff_token: str
+) -> None:
+    """AI (10) and (21) allow "/", which a Digital Link writes %2F: read from the path as sent,
+    not from the decoded path, where it would split the value into two segments."""
+    packed_batch(client, staff_token)
+    answer = client.get(f"/01/{GTIN}/10/A%2FB/21/C%2FD", **PINNED)
+    assert answer.status_code == 307
+    assert answer.headers["location"] == f"{BASE}/product/{GTIN}?unknown_lot=A%2FB"
+    options = client.options(f"/01/{GTIN}/10/A%2FB/21/C%2FD")
+    assert options.headers["link"].startswith(f"<{BASE}/01/{GTIN}/10/A%2FB/21/C%2FD?linkType=")
+
+
 def test_an_unknown_lot_walks_up_to_the_product_page_which_says_so(
     client: TestClient, staff_token: str
 ) -> None:
