@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.gs1 import check_company_prefix
@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     alarm_silence_factor: float = 3.0
     # How often `farmtrace watch` takes arrivals and checks alarms.
     watch_interval_s: float = 5.0
+    # Threads of `farmtrace watch` that rebuild page summaries beside its rounds (0: the loop
+    # rebuilds them between rounds). A rebuild mostly waits on the database, so threads help.
+    watch_summary_workers: int = Field(default=4, ge=0, le=32)
 
     @field_validator("gs1_company_prefix")
     @classmethod

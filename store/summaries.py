@@ -2,15 +2,16 @@
 
 Writers mark summaries stale in their own transaction (triggers of migration 0030); a stale
 summary is recomputed by the next request that needs it, or by the watcher through
-``refresh_stale_summaries``. New readings mark summaries due instead (migration 0120): the
-page keeps its summary until the watcher's ``rebuild_due_summaries`` recomputes the cold
-chain. Each recompute takes a new ``version``, which pages use as their ETag.
+``rebuild_summaries``. New readings mark summaries due instead (migration 0120): the page
+keeps its summary until ``rebuild_summaries`` recomputes the cold chain. Each recompute
+takes a new ``version``, which pages use as their ETag.
 """
 
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -69,10 +70,22 @@ JOIN custody c
 ORDER BY c.batch_id
 """
 
-_DUE = """
+# Summaries to rebuild, claimed a group at a time: stale ones (a writer changed what the page
+# shows), then due ones (new readings), oldest mark first. Batches whose rebuild failed in
+# this pass are left out, so one bad batch cannot hold the queue.
+_CLAIM_STALE = """
+SELECT s.batch_id, b.lot_code, true AS whole
+FROM batch_summaries s JOIN batches b ON b.id = s.batch_id
+WHERE s.stale AND s.batch_id <> ALL(%s)
+ORDER BY s.batch_id
+LIMIT %s
+FOR UPDATE OF s SKIP LOCKED
+"""
+
+_CLAIM_DUE = """
 SELECT s.batch_id, b.lot_code, s.stale OR s.summary IS NULL AS whole
 FROM batch_summaries s JOIN batches b ON b.id = s.batch_id
-WHERE s.readings_due_since IS NOT NULL
+WHERE s.readings_due_since IS NOT NULL AND s.batch_id <> ALL(%s)
 ORDER BY s.readings_due_since, s.batch_id
 LIMIT %s
 FOR UPDATE OF s SKIP LOCKED
@@ -205,32 +218,55 @@ def mark_summaries_due(conn: psycopg.Connection, arrivals: Sequence[Arrival]) ->
     return int(marked[0]["marked"])
 
 
-def rebuild_due_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
-    """Rebuild due summaries, oldest mark first, until none is due or the ``time.monotonic``
-    ``deadline`` has passed; returns how many were rebuilt.
+def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
+    """Rebuild stale summaries, then due ones, until none is left or the ``time.monotonic``
+    ``deadline`` has passed; returns how many were rebuilt. Call on an autocommit connection.
 
-    A summary no writer made stale gets only its cold chain recomputed: the rest depends on
-    records whose writers would have marked it stale. Call on an autocommit connection.
+    A due summary that no writer made stale gets only its cold chain recomputed: the rest
+    depends on records whose writers would have marked it stale. A batch whose rebuild fails
+    is logged and skipped for the rest of this call (a due one goes to the back of the queue).
     """
     rebuilt = 0
-    while deadline is None or time.monotonic() < deadline:
-        with conn.transaction():
-            lean_settings(conn)
-            now = database_now(conn)
-            due = rows(conn, _DUE, (REBUILD_GROUP,))
-            for row in due:
-                if row["whole"]:
-                    summary = compute_summary(conn, row["batch_id"])
-                    written = Jsonb(summary.model_dump(mode="json"))
-                    conn.execute(_WRITE_WHOLE, (written, row["batch_id"]))
-                else:
-                    cold_chain = cold_chain_of(conn, row["lot_code"], now)
-                    written = Jsonb(cold_chain.model_dump(mode="json"))
-                    conn.execute(_WRITE_COLD_CHAIN, (written, row["batch_id"]))
-        rebuilt += len(due)
-        if len(due) < REBUILD_GROUP:
-            break
+    failed: list[int] = []
+    for claim in (_CLAIM_STALE, _CLAIM_DUE):
+        while deadline is None or time.monotonic() < deadline:
+            with conn.transaction():
+                lean_settings(conn)
+                now = database_now(conn)
+                claimed = rows(conn, claim, (failed, REBUILD_GROUP))
+                for row in claimed:
+                    if _rebuild(conn, row, now):
+                        rebuilt += 1
+                    else:
+                        failed.append(row["batch_id"])
+            if len(claimed) < REBUILD_GROUP:
+                break
     return rebuilt
+
+
+def _rebuild(conn: psycopg.Connection, claimed: dict[str, Any], now: datetime) -> bool:
+    batch_id = claimed["batch_id"]
+    try:
+        with conn.transaction():
+            if claimed["whole"]:
+                summary = compute_summary(conn, batch_id)
+                conn.execute(_WRITE_WHOLE, (Jsonb(summary.model_dump(mode="json")), batch_id))
+            else:
+                cold_chain = cold_chain_of(conn, claimed["lot_code"], now)
+                written = Jsonb(cold_chain.model_dump(mode="json"))
+                conn.execute(_WRITE_COLD_CHAIN, (written, batch_id))
+        return True
+    except psycopg.OperationalError:
+        raise
+    except Exception:
+        # Whatever one batch's records hold, the other pages are still rebuilt.
+        log.exception("the summary of batch %s could not be rebuilt", batch_id)
+        conn.execute(
+            "UPDATE batch_summaries SET readings_due_since = now()"
+            " WHERE batch_id = %s AND readings_due_since IS NOT NULL",
+            (batch_id,),
+        )
+        return False
 
 
 # Migration 0030's triggers notify this channel when a summary changes or goes stale.

@@ -4,9 +4,10 @@ Every few seconds one transaction takes the pending arrivals, refreshes the hour
 they touch, opens and closes alarms, and hands the arrivals to each consumer (which marks
 the page summaries they concern due); then, on TimescaleDB, the continuous aggregates are
 mended for arrivals older than their policies' reach, and owed webhook notifications go out.
-Until the next round is due, the watcher rebuilds due and stale page summaries: alarms never
-wait for them. Several watchers may run: arrivals and due summaries are taken with SKIP
-LOCKED and alarms are unique per condition.
+Page summaries are rebuilt by worker threads beside the rounds (``watch.summary_workers``),
+or, without workers, by the loop until the next round is due: alarms never wait for them.
+Several watchers may run: arrivals and summaries are taken with SKIP LOCKED and alarms are
+unique per condition.
 """
 
 import logging
@@ -22,8 +23,9 @@ from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import take_arrivals
 from store.db import connect, database_now
 from store.rollups import refresh_hours
-from store.summaries import rebuild_due_summaries, refresh_stale_summaries
+from store.summaries import rebuild_summaries
 from watch.consumers import CONSUMERS, ArrivalConsumer
+from watch.summary_workers import SummaryWorkers
 from watch.webhook import deliver_notifications
 
 log = logging.getLogger(__name__)
@@ -58,20 +60,31 @@ def watch_once(
     return changes
 
 
-def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
-    """Between rounds: the summaries staff writes made stale, then those new readings made
-    due, until ``deadline`` (``time.monotonic``; None: all); returns how many were rebuilt."""
-    return refresh_stale_summaries(conn) + rebuild_due_summaries(conn, deadline)
-
-
 def run_watch(
     settings: Settings,
     interval_s: float,
     rounds: int | None = None,
     heartbeat: Path | None = None,
+    summary_workers: int = 0,
 ) -> None:
     """Rounds until stopped (or ``rounds`` of them); ``heartbeat`` is touched after each round
-    so a container healthcheck can tell a live loop from a stuck one."""
+    so a container healthcheck can tell a live loop from a stuck one. With
+    ``summary_workers``, that many threads rebuild page summaries beside the rounds; without,
+    the loop rebuilds them itself between rounds."""
+    workers = SummaryWorkers(settings, summary_workers) if summary_workers else None
+    if workers is not None:
+        workers.start()
+    try:
+        _rounds(settings, interval_s, rounds, heartbeat, rebuilds=workers is None)
+    finally:
+        if workers is not None:
+            workers.stop()
+
+
+def _rounds(
+    settings: Settings, interval_s: float, rounds: int | None, heartbeat: Path | None,
+    rebuilds: bool,
+) -> None:  # fmt: skip
     done = 0
     while rounds is None or done < rounds:
         try:
@@ -83,11 +96,13 @@ def run_watch(
                         heartbeat.touch()
                     done += 1
                     if rounds is not None and done == rounds:
-                        rebuild_summaries(conn)  # the last round leaves none behind
+                        if rebuilds:
+                            rebuild_summaries(conn)  # the last round leaves none behind
                         break
-                    # A round that overran its interval still leaves the summaries a share.
-                    shared = time.monotonic() + interval_s * MIN_SUMMARY_SHARE
-                    rebuild_summaries(conn, max(next_round, shared))
+                    if rebuilds:
+                        # A round that overran its interval still leaves summaries a share.
+                        shared = time.monotonic() + interval_s * MIN_SUMMARY_SHARE
+                        rebuild_summaries(conn, max(next_round, shared))
                     time.sleep(max(0.0, next_round - time.monotonic()))
         except psycopg.OperationalError as error:
             log.warning("database unavailable; retrying", extra={"error": str(error)})

@@ -12,13 +12,20 @@ from watch.rounds import run_watch
 @click.option("--interval", type=float, help="seconds between rounds (FARMTRACE_WATCH_INTERVAL_S)")
 @click.option("--once", is_flag=True, help="run one round and exit (for cron or tests)")
 @click.option("--heartbeat", type=click.Path(path_type=Path), help="file touched after every round")
+@click.option(
+    "--summary-workers", type=click.IntRange(0, 32),
+    help="threads rebuilding page summaries beside the rounds (FARMTRACE_WATCH_SUMMARY_WORKERS)",
+)  # fmt: skip
 @database_option
 def watch(
-    interval: float | None, once: bool, heartbeat: Path | None, database_url: str | None
-) -> None:
-    """Take new readings' arrivals, keep rollups and alarms current, send alarm webhooks."""
+    interval: float | None, once: bool, heartbeat: Path | None, summary_workers: int | None,
+    database_url: str | None,
+) -> None:  # fmt: skip
+    """Take new readings' arrivals, keep rollups and alarms current, send alarm webhooks,
+    rebuild the page summaries new readings concern."""
     settings = load_settings(database_url=database_url)
+    workers = settings.watch_summary_workers if summary_workers is None else summary_workers
     run_watch(
         settings, interval or settings.watch_interval_s, rounds=1 if once else None,
-        heartbeat=heartbeat,
+        heartbeat=heartbeat, summary_workers=0 if once else workers,
     )  # fmt: skip

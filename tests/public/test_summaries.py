@@ -14,7 +14,7 @@ from store.summaries import (
     fresh_head,
     load_summary,
     mark_summaries_due,
-    rebuild_due_summaries,
+    rebuild_summaries,
     summary_head,
 )
 from tests.inspect.cold_chain import (
@@ -27,7 +27,7 @@ from tests.inspect.cold_chain import (
     seed_district,
 )
 from tests.public.stories import fresh_get
-from watch.rounds import rebuild_summaries, watch_once
+from watch.rounds import watch_once
 
 HTML = {"Accept": "text/html"}
 
@@ -61,7 +61,7 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     lot = new_batch(db)
     add_readings(db, COLD_DEVICE, every_minute(T0, 60, lambda i: 3.0))
     mark_summaries_due(db, _pending_arrivals(db))
-    rebuild_due_summaries(db)
+    rebuild_summaries(db)
     db.commit()
     before = client.get(f"/l/{lot}", headers=HTML)
     assert "3.0 ~ 3.0 °C" in before.text
@@ -76,7 +76,7 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     db.commit()
     due = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
     assert due.status_code == 304, "a due summary is served as it is until it is rebuilt"
-    assert rebuild_due_summaries(db) == 1
+    assert rebuild_summaries(db) == 1
     db.commit()
     assert _due_batches(db) == []
     after = fresh_get(
