@@ -1,5 +1,6 @@
-"""What an operator asks of the database: is the schema current, is the watcher keeping up,
-and did TimescaleDB's scheduled jobs (compression, retention, aggregate refreshes) succeed.
+"""What an operator asks of the database: is the schema current, is the watcher keeping up
+with the arrivals and the page summaries, and did TimescaleDB's scheduled jobs
+(compression, retention, aggregate refreshes) succeed.
 
 TimescaleDB records each job's last run; a failing job is otherwise silent (on PostgreSQL
 15.20 the scheduler records every run as failed with "cannot drop portal" even though the
@@ -43,6 +44,10 @@ class DatabaseStatus:
     pending_arrivals: int
     oldest_arrival: datetime | None
     jobs: list[JobStatus]
+    # Page summaries waiting for the watcher's summary workers.
+    due_summaries: int = 0
+    oldest_due_summary: datetime | None = None
+    stale_summaries: int = 0
 
 
 # The extension's own housekeeping, left out: every other job is ours or an operator's.
@@ -98,10 +103,21 @@ def database_status(conn: psycopg.Connection) -> DatabaseStatus:
         backlog = rows(
             conn, "SELECT count(*) AS n, min(committed_at) AS oldest FROM reading_arrivals"
         )[0]
+    summaries: dict[str, Any] = {"due": 0, "oldest": None, "stale": 0}
+    if _exists(conn, "batch_summaries_readings_due"):  # migration 0120
+        summaries = rows(
+            conn,
+            "SELECT count(*) FILTER (WHERE readings_due_since IS NOT NULL) AS due,"
+            " min(readings_due_since) AS oldest, count(*) FILTER (WHERE stale) AS stale"
+            " FROM batch_summaries WHERE readings_due_since IS NOT NULL OR stale",
+        )[0]
     return DatabaseStatus(
         timescaledb=has_timescaledb(conn),
         pending_migrations=pending,
         pending_arrivals=backlog["n"],
         oldest_arrival=backlog["oldest"],
         jobs=scheduled_jobs(conn),
+        due_summaries=summaries["due"],
+        oldest_due_summary=summaries["oldest"],
+        stale_summaries=summaries["stale"],
     )

@@ -94,6 +94,15 @@ def status_command(database_url: str | None) -> None:
         f"reading arrivals waiting for the watcher: {found.pending_arrivals}"
         + (f", oldest stored {_ago(found.oldest_arrival, now)}" if found.oldest_arrival else "")
     )
+    click.echo(
+        f"page summaries waiting: {found.stale_summaries} after staff changes,"
+        f" {found.due_summaries} after new readings"
+        + (
+            f", oldest marked {_ago(found.oldest_due_summary, now)}"
+            if found.oldest_due_summary
+            else ""
+        )
+    )
     if not found.timescaledb:
         click.echo("scheduled jobs: none (plain PostgreSQL; farmtrace watch keeps the rollups)")
         return
