@@ -185,12 +185,6 @@ def seed(url: str, devices: list[Device], since: datetime) -> dict[str, int]:
                 (row[0], device.location, since),
             )
             batches[device.device_id] = row[0]
-        # The live fleet was reporting before the run (else it starts in silence alarms);
-        # the gateways last reported before their tunnel.
-        cur.executemany(
-            "INSERT INTO device_last_readings (device_id, last_time) VALUES (%s, now())",
-            [(d.device_id,) for d in devices if not d.device_id.startswith("gw")],
-        )
         conn.execute(EVENT_LOG_SQL)
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -198,6 +192,17 @@ def seed(url: str, devices: list[Device], since: datetime) -> dict[str, int]:
             pass
         conn.execute("VACUUM ANALYZE")
     return batches
+
+
+def reporting_until_now(url: str, live: list[Device]) -> None:
+    """The live fleet was reporting until the run starts (else, after a long seed, every
+    device would start in a silence alarm); the gateways last reported before their tunnel."""
+    with psycopg.connect(url) as conn:
+        conn.cursor().executemany(
+            "INSERT INTO device_last_readings (device_id, last_time) VALUES (%s, now())"
+            " ON CONFLICT (device_id) DO UPDATE SET last_time = excluded.last_time",
+            [(d.device_id,) for d in live],
+        )
 
 
 def records(model: DeviceModel, when: float, first_id: int) -> list[SpooledRecord]:
@@ -372,6 +377,7 @@ def run(options: argparse.Namespace, url: str, folder: Path) -> Figures:
         if shutil.which("wrk") is not None:
             api = Server(url, free_port(), default_workers())
             started.append(api.process)
+        reporting_until_now(url, live)
         start = time.time() + 2.0
         end = start + options.duration
         burst_at = start + options.duration / 3

@@ -114,9 +114,9 @@ class Settings(BaseSettings):
     alarm_silence_factor: float = 3.0
     # How often `farmtrace watch` takes arrivals and checks alarms.
     watch_interval_s: float = 5.0
-    # Threads of `farmtrace watch` that rebuild page summaries beside its rounds (0: the loop
-    # rebuilds them between rounds). A rebuild mostly waits on the database, so threads help.
-    watch_summary_workers: int = Field(default=4, ge=0, le=32)
+    # Processes of `farmtrace watch` that rebuild page summaries beside its rounds (0: the
+    # loop rebuilds them between rounds).
+    watch_summary_workers: int = Field(default=2, ge=0, le=32)
 
     @field_validator("gs1_company_prefix")
     @classmethod

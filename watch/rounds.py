@@ -4,7 +4,7 @@ Every few seconds one transaction takes the pending arrivals, refreshes the hour
 they touch, opens and closes alarms, and hands the arrivals to each consumer (which marks
 the page summaries they concern due); then, on TimescaleDB, the continuous aggregates are
 mended for arrivals older than their policies' reach, and owed webhook notifications go out.
-Page summaries are rebuilt by worker threads beside the rounds (``watch.summary_workers``),
+Page summaries are rebuilt by worker processes beside the rounds (``watch.summary_workers``),
 or, without workers, by the loop until the next round is due: alarms never wait for them.
 Several watchers may run: arrivals and summaries are taken with SKIP LOCKED and alarms are
 unique per condition.
@@ -12,6 +12,7 @@ unique per condition.
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -66,12 +67,15 @@ def run_watch(
     rounds: int | None = None,
     heartbeat: Path | None = None,
     summary_workers: int = 0,
+    initialize_worker: Callable[[], None] | None = None,
 ) -> None:
     """Rounds until stopped (or ``rounds`` of them); ``heartbeat`` is touched after each round
     so a container healthcheck can tell a live loop from a stuck one. With
-    ``summary_workers``, that many threads rebuild page summaries beside the rounds; without,
-    the loop rebuilds them itself between rounds."""
-    workers = SummaryWorkers(settings, summary_workers) if summary_workers else None
+    ``summary_workers``, that many processes (each starting with ``initialize_worker``)
+    rebuild page summaries beside the rounds; without, the loop rebuilds them between rounds."""
+    workers = None
+    if summary_workers:
+        workers = SummaryWorkers(settings.database_url, summary_workers, initialize_worker)
     if workers is not None:
         workers.start()
     try:

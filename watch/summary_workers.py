@@ -1,17 +1,23 @@
-"""Threads of the watcher that rebuild page summaries while its main loop keeps the rounds.
+"""Processes beside the watcher's rounds that rebuild page summaries.
 
-A rebuild spends most of its time waiting for the database, so a few threads, each on its
-own connection, rebuild several at once, and alarms never wait behind them. Summaries are
-claimed with SKIP LOCKED, so two workers (or two watchers) never rebuild the same one.
+A rebuild costs milliseconds of Python and of database time per batch, and a province's
+fleet concerns thousands of batches a minute. In processes of their own the workers use
+every core and the rounds (alarms) never wait for them, not even for the interpreter's lock:
+as threads of the watcher they held it often enough to stretch its rounds. Summaries are
+claimed with SKIP LOCKED, so two workers never rebuild the same one. A worker whose watcher
+is gone notices within a second and exits.
 """
 
 import logging
-import threading
+import multiprocessing
+import os
 import time
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
 
 import psycopg
 
-from schemas.settings import Settings
 from store.db import connect
 from store.summaries import rebuild_summaries
 
@@ -19,41 +25,67 @@ log = logging.getLogger(__name__)
 
 # With nothing to rebuild, look again after this long.
 IDLE_POLL_S = 0.5
-# A worker looks at its stop flag at least this often.
+# A worker looks at its stop flag and its watcher at least this often.
 SLICE_S = 1.0
 # After a failure, wait this long before connecting again.
 RETRY_DELAY_S = 5.0
+# Workers get this long to finish their group after being asked to stop.
+STOP_GRACE_S = 10.0
+
+
+def rebuild_until_stopped(
+    database_url: str, watcher_pid: int, stopping: Event, initialize: Callable[[], None] | None
+) -> None:
+    """One worker's life: rebuild what is stale or due, poll when nothing is, until stopped
+    or orphaned."""
+    if initialize is not None:
+        initialize()
+
+    def carry_on() -> bool:
+        return not stopping.is_set() and os.getppid() == watcher_pid
+
+    while carry_on():
+        try:
+            with connect(database_url, autocommit=True) as conn:
+                while carry_on():
+                    if not rebuild_summaries(conn, time.monotonic() + SLICE_S):
+                        stopping.wait(IDLE_POLL_S)
+        except psycopg.OperationalError as error:
+            log.warning("database unavailable; retrying", extra={"error": str(error)})
+            stopping.wait(RETRY_DELAY_S)
+        except Exception:
+            # A bug must not end page summaries for good: log it, start over.
+            log.exception("summary worker failed; restarting")
+            stopping.wait(RETRY_DELAY_S)
 
 
 class SummaryWorkers:
-    def __init__(self, settings: Settings, count: int) -> None:
-        self.settings = settings
-        self.stopping = threading.Event()
-        self.threads = [
-            threading.Thread(target=self._work, name=f"summaries-{n}", daemon=True)
+    """``count`` worker processes; ``initialize`` runs first in each (logging, say)."""
+
+    def __init__(
+        self, database_url: str, count: int, initialize: Callable[[], None] | None = None
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.stopping = context.Event()
+        self.processes: list[BaseProcess] = [
+            context.Process(
+                target=rebuild_until_stopped,
+                args=(database_url, os.getpid(), self.stopping, initialize),
+                name=f"farmtrace-summaries-{n}",
+                daemon=True,
+            )
             for n in range(count)
         ]
 
     def start(self) -> None:
-        for thread in self.threads:
-            thread.start()
+        for process in self.processes:
+            process.start()
 
     def stop(self) -> None:
         self.stopping.set()
-        for thread in self.threads:
-            thread.join()
-
-    def _work(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                with connect(self.settings.database_url, autocommit=True) as conn:
-                    while not self.stopping.is_set():
-                        if not rebuild_summaries(conn, time.monotonic() + SLICE_S):
-                            self.stopping.wait(IDLE_POLL_S)
-            except psycopg.OperationalError as error:
-                log.warning("database unavailable; retrying", extra={"error": str(error)})
-                self.stopping.wait(RETRY_DELAY_S)
-            except Exception:
-                # A bug must not end page summaries for good: log it, start over.
-                log.exception("summary worker failed; restarting")
-                self.stopping.wait(RETRY_DELAY_S)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()

@@ -37,12 +37,12 @@ def test_workers_rebuild_what_a_round_marked_due(
     assert before is not None and not before.stale
     add_readings(db, COLD_DEVICE, every_minute(T0, 30, lambda i: 4.4))
     settings = Settings(database_url=clean_database)
-    workers = SummaryWorkers(settings, 2)
+    workers = SummaryWorkers(clean_database, 2)
     workers.start()
     try:
         with psycopg.connect(clean_database, autocommit=True) as watcher:
             watch_once(watcher, settings)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30  # spawning the workers takes a moment
         while _due(db) and time.monotonic() < deadline:
             db.rollback()
             time.sleep(0.05)
@@ -51,7 +51,7 @@ def test_workers_rebuild_what_a_round_marked_due(
     assert _due(db) == []
     after = summary_head(db, lot)
     assert after is not None and after.version > before.version and not after.stale
-    assert all(not thread.is_alive() for thread in workers.threads)
+    assert all(not process.is_alive() for process in workers.processes)
 
 
 def test_a_batch_whose_rebuild_fails_goes_to_the_back_and_the_others_are_rebuilt(
@@ -61,26 +61,29 @@ def test_a_batch_whose_rebuild_fails_goes_to_the_back_and_the_others_are_rebuilt
     lots = [new_batch(db), new_batch(db)]
     rebuild_summaries(db)
     ids = [summary_head(db, lot).batch_id for lot in lots]  # type: ignore[union-attr]
-    # The first batch's summary cannot be written, as if its records broke the rebuild.
-    db.execute(
-        "CREATE FUNCTION refuse_summary() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN IF NEW.batch_id = {ids[0]} THEN RAISE EXCEPTION 'broken records'; END IF;"
-        " RETURN NEW; END $$"
-    )
-    db.execute(
-        "CREATE TRIGGER refuse_summary BEFORE UPDATE OF summary ON batch_summaries"
-        " FOR EACH ROW EXECUTE FUNCTION refuse_summary()"
-    )
-    db.execute(
-        "UPDATE batch_summaries SET readings_due_since = now() - interval '1 minute'"
-        " WHERE batch_id = ANY(%s)",
-        (ids,),
-    )
-    assert rebuild_summaries(db) == 1
-    assert _due(db) == [ids[0]], "the other batch was rebuilt; the broken one waits, due"
-    moved = db.execute(
-        "SELECT readings_due_since > now() - interval '1 minute' FROM batch_summaries"
-        " WHERE batch_id = %s",
-        (ids[0],),
-    ).fetchone()
-    assert moved == (True,), "and it went to the back of the queue"
+    try:
+        # The first batch's summary cannot be written, as if its records broke the rebuild.
+        db.execute(
+            "CREATE FUNCTION refuse_summary() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN IF NEW.batch_id = {ids[0]} THEN RAISE EXCEPTION 'broken records'; END IF;"
+            " RETURN NEW; END $$"
+        )
+        db.execute(
+            "CREATE TRIGGER refuse_summary BEFORE UPDATE OF summary ON batch_summaries"
+            " FOR EACH ROW EXECUTE FUNCTION refuse_summary()"
+        )
+        db.execute(
+            "UPDATE batch_summaries SET readings_due_since = now() - interval '1 minute'"
+            " WHERE batch_id = ANY(%s)",
+            (ids,),
+        )
+        assert rebuild_summaries(db) == 1
+        assert _due(db) == [ids[0]], "the other batch was rebuilt; the broken one waits, due"
+        moved = db.execute(
+            "SELECT readings_due_since > now() - interval '1 minute' FROM batch_summaries"
+            " WHERE batch_id = %s",
+            (ids[0],),
+        ).fetchone()
+        assert moved == (True,), "and it went to the back of the queue"
+    finally:
+        db.rollback()  # the trigger goes with the test's transaction
