@@ -364,6 +364,7 @@ def run(options: argparse.Namespace, url: str, folder: Path) -> Figures:
     batches = seed(url, live + burst, datetime.now(UTC) - timedelta(days=3))
     print(f"seeded {len(live)} live devices, {len(burst)} gateways, {len(batches)} batches in"
           f" {time.time() - began:.1f} s", flush=True)  # fmt: skip
+    reporting_until_now(url, live)
     broker = PrivateMosquitto(port=options.broker_port)
     broker.start()
     started: list[subprocess.Popen[bytes] | multiprocessing.process.BaseProcess] = []
@@ -377,7 +378,6 @@ def run(options: argparse.Namespace, url: str, folder: Path) -> Figures:
         if shutil.which("wrk") is not None:
             api = Server(url, free_port(), default_workers())
             started.append(api.process)
-        reporting_until_now(url, live)
         start = time.time() + 2.0
         end = start + options.duration
         burst_at = start + options.duration / 3
