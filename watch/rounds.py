@@ -44,13 +44,23 @@ def watch_once(
     now: datetime | None = None,
 ) -> list[AlarmChange]:
     """One round on an autocommit connection; returns the alarm changes it made."""
+    began = time.monotonic()
     now = now or database_now(conn)
     with conn.transaction():
         arrivals = take_arrivals(conn)
         refresh_hours(conn, arrivals)
+        rolled_up = time.monotonic()
         changes = evaluate_alarms(conn, arrivals, now, settings.alarm_silence_factor)
+        judged = time.monotonic()
         for consumer in CONSUMERS if consumers is None else consumers:
             consumer(conn, arrivals)
+    log.debug(
+        "round",
+        extra={
+            "arrivals": len(arrivals), "rollups_s": round(rolled_up - began, 3),
+            "alarms_s": round(judged - rolled_up, 3), "round_s": round(time.monotonic() - began, 3),
+        },
+    )  # fmt: skip
     for change in changes:
         log.info(
             "alarm " + change.event,

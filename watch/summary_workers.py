@@ -31,6 +31,9 @@ SLICE_S = 1.0
 RETRY_DELAY_S = 5.0
 # Workers get this long to finish their group after being asked to stop.
 STOP_GRACE_S = 10.0
+# Workers yield the CPU to the collectors, the API and the watcher's rounds: a page summary
+# may wait seconds, a reading or an alarm should not (nice(2) increment).
+NICENESS = 5
 
 
 def rebuild_until_stopped(
@@ -38,6 +41,7 @@ def rebuild_until_stopped(
 ) -> None:
     """One worker's life: rebuild what is stale or due, poll when nothing is, until stopped
     or orphaned."""
+    os.nice(NICENESS)
     if initialize is not None:
         initialize()
 
