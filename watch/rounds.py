@@ -22,7 +22,7 @@ from schemas.settings import Settings
 from store.aggregates import mend_late_aggregates
 from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import take_arrivals
-from store.db import connect, database_now
+from store.db import connect, database_now, plan_each_execution
 from store.rollups import refresh_hours
 from store.summaries import rebuild_summaries
 from watch.consumers import CONSUMERS, ArrivalConsumer
@@ -103,6 +103,7 @@ def _rounds(
     while rounds is None or done < rounds:
         try:
             with connect(settings.database_url, autocommit=True) as conn:
+                plan_each_execution(conn)
                 while rounds is None or done < rounds:
                     next_round = time.monotonic() + interval_s
                     watch_once(conn, settings)
