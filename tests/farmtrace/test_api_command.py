@@ -17,26 +17,13 @@ import pytest
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.farmtrace.processes import spawned_children
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS = 40
 # Requests sent at most while waiting for the kernel to route some to each worker.
 MAX_PROBES = 400
-
-
-def _workers(pid: int) -> list[int]:
-    """The server's worker processes: its spawned children (not the resource tracker)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if parent == pid and b"spawn_main" in command:
-            found.append(int(stat.parent.name))
-    return sorted(found)
 
 
 def _sockets(pid: int) -> int:
@@ -94,12 +81,12 @@ def two_workers(database_url: str) -> Iterator[tuple[int, list[int]]]:
     try:
         wait_for_port("127.0.0.1", port, timeout=60)
         deadline = time.monotonic() + 60
-        while len(_workers(server.pid)) < 2 and time.monotonic() < deadline:
+        while len(spawned_children(server.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         for _ in range(20):  # both workers answering: each has opened its pool by now
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
                 assert answer.status == 200
-        yield port, _workers(server.pid)
+        yield port, spawned_children(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -10,21 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.farmtrace.processes import spawned_children
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _spawned_children(pid: int) -> list[int]:
-    """The watcher's summary workers: its spawned children (not the resource tracker)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if parent == pid and b"spawn_main" in command:
-            found.append(int(stat.parent.name))
-    return sorted(found)
 
 
 def _alive(pid: int) -> bool:
@@ -54,8 +42,8 @@ def test_the_watcher_takes_its_summary_workers_along_when_it_stops(
     )  # fmt: skip
     workers: list[int] = []
     try:
-        _wait(lambda: len(_spawned_children(watcher.pid)) == 2, 30)
-        workers = _spawned_children(watcher.pid)
+        _wait(lambda: len(spawned_children(watcher.pid)) == 2, 30)
+        workers = spawned_children(watcher.pid)
         watcher.send_signal(how)
         watcher.wait(20)
         if how != signal.SIGKILL:
