@@ -15,10 +15,12 @@ class Backlog:
 
     arrivals: int
     stale_summaries: int
+    # Summaries new readings concern, not yet rebuilt by the watcher's summary workers.
+    due_summaries: int = 0
 
     @property
     def empty(self) -> bool:
-        return self.arrivals == 0 and self.stale_summaries == 0
+        return self.arrivals == 0 and self.stale_summaries == 0 and self.due_summaries == 0
 
 
 def last_reading_times(conn: psycopg.Connection, device_ids: list[str]) -> dict[str, datetime]:
@@ -36,6 +38,10 @@ def watcher_backlog(conn: psycopg.Connection) -> Backlog:
     found = rows(
         conn,
         "SELECT (SELECT count(*) FROM reading_arrivals) AS arrivals,"
-        " (SELECT count(*) FROM batch_summaries WHERE stale) AS stale_summaries",
+        " (SELECT count(*) FROM batch_summaries WHERE stale) AS stale_summaries,"
+        " (SELECT count(*) FROM batch_summaries WHERE readings_due_since IS NOT NULL)"
+        " AS due_summaries",
     )[0]
-    return Backlog(int(found["arrivals"]), int(found["stale_summaries"]))
+    return Backlog(
+        int(found["arrivals"]), int(found["stale_summaries"]), int(found["due_summaries"])
+    )
