@@ -49,7 +49,7 @@ from store.db import database_url_on  # noqa: E402
 from store.devices import add_device  # noqa: E402
 from store.migrations import migrate  # noqa: E402
 from store.rollups import refresh_hours_between  # noqa: E402
-from store.summaries import refresh_stale_summaries  # noqa: E402
+from store.summaries import rebuild_summaries  # noqa: E402
 
 GTIN = "06901234567892"
 # Ten places along the cold chain, one probe each, one batch held in each.
@@ -154,8 +154,7 @@ def refresh_summaries(url: str) -> float:
     began = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE batch_summaries SET stale = true")
-        while refresh_stale_summaries(conn, limit=100):
-            pass
+        rebuild_summaries(conn)
     return time.perf_counter() - began
 
 

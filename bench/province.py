@@ -50,7 +50,7 @@ from sensors.simulation.trucks import TruckModel  # noqa: E402
 from sensors.spool import SpooledRecord  # noqa: E402
 from store.db import database_url_on  # noqa: E402
 from store.migrations import migrate  # noqa: E402
-from store.summaries import refresh_stale_summaries  # noqa: E402
+from store.summaries import rebuild_summaries  # noqa: E402
 from tests.servers import PrivateMosquitto, free_port  # noqa: E402
 
 INTERVAL_S = 60.0  # the simulator's (and the gateways') default cadence
@@ -188,8 +188,7 @@ def seed(url: str, devices: list[Device], since: datetime) -> dict[str, int]:
         conn.execute(EVENT_LOG_SQL)
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
-        while refresh_stale_summaries(conn, limit=200):
-            pass
+        rebuild_summaries(conn)
         conn.execute("VACUUM ANALYZE")
     return batches
 

@@ -175,29 +175,12 @@ def refresh_summary(conn: psycopg.Connection, batch_id: int, force: bool = False
     return int(current["version"])
 
 
-def refresh_stale_summaries(conn: psycopg.Connection, limit: int = 100) -> int:
-    """Recompute up to ``limit`` stale summaries; returns how many were recomputed."""
-    stale = rows(
-        conn, "SELECT batch_id FROM batch_summaries WHERE stale ORDER BY batch_id LIMIT %s",
-        (limit,),
-    )  # fmt: skip
-    for row in stale:
-        refresh_summary(conn, row["batch_id"])
-    return len(stale)
-
-
 def _arrival_params(arrivals: Sequence[Arrival]) -> tuple[Any, ...]:
     return (
         [arrival.device_id for arrival in arrivals],
         [arrival.first_time for arrival in arrivals],
         [arrival.last_time for arrival in arrivals],
     )
-
-
-def batches_for_arrivals(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> list[int]:
-    if not arrivals:
-        return []
-    return [row["batch_id"] for row in rows(conn, _BATCHES_FOR_ARRIVALS, _arrival_params(arrivals))]
 
 
 def mark_summaries_due(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> int:

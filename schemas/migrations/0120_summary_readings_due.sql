@@ -12,17 +12,32 @@ ALTER TABLE batch_summaries
 CREATE INDEX batch_summaries_readings_due ON batch_summaries (readings_due_since, batch_id)
     WHERE readings_due_since IS NOT NULL;
 
--- Marks batches and every batch descended from them (a child's page shows its parents'
--- cold chain); returns how many were marked.
-CREATE FUNCTION mark_batch_summaries_due(batch_ids bigint[]) RETURNS integer
-LANGUAGE sql AS $$
+-- The batches and every batch descended from them: a child's page shows its parents' steps
+-- and cold chain, so whatever changes a parent's page changes the child's too.
+CREATE FUNCTION batches_and_descendants(batch_ids bigint[]) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
     WITH RECURSIVE down(id) AS (
         SELECT unnest(batch_ids)
         UNION
         SELECT l.child_id FROM batch_lineage l JOIN down ON l.parent_id = down.id
-    ), marked AS (
+    )
+    SELECT id FROM down WHERE id IS NOT NULL;
+$$;
+
+CREATE OR REPLACE FUNCTION mark_batch_summaries_stale(batch_ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO batch_summaries (batch_id, stale)
+    SELECT id, true FROM batches_and_descendants(batch_ids) AS id
+    ON CONFLICT (batch_id) DO UPDATE
+        SET stale = true, changes = batch_summaries.changes + 1;
+$$;
+
+-- Marks the batches and their descendants due; returns how many were marked.
+CREATE FUNCTION mark_batch_summaries_due(batch_ids bigint[]) RETURNS integer
+LANGUAGE sql AS $$
+    WITH marked AS (
         INSERT INTO batch_summaries (batch_id, readings_due_since, readings_marks)
-        SELECT id, now(), 1 FROM down WHERE id IS NOT NULL ORDER BY id
+        SELECT id, now(), 1 FROM batches_and_descendants(batch_ids) AS id ORDER BY id
         ON CONFLICT (batch_id) DO UPDATE
             SET readings_due_since = coalesce(batch_summaries.readings_due_since, now()),
                 readings_marks = batch_summaries.readings_marks + 1
