@@ -6,7 +6,8 @@ For each history length it builds a database of its own: N probes, each in its o
 store holding a batch, with readings every two minutes for that many days (generated
 server-side, hourly rollups and page summaries computed as the watcher would have). Each
 round then stores one new reading per arriving probe (with its arrival, as the collector
-does) and times ``watch_once``: rollups, alarms, the summaries of the batches concerned.
+does) and times ``watch_once`` (rollups, alarms, marking the summaries concerned due) and
+then the rebuild of those summaries, as the watcher's summary workers do it.
 Two custody shapes: batches received three days ago (history is older readings of the same
 probes), and batches held the whole history (every summary covers it all). Rounds with 1
 and with N arriving probes show what a round costs per arrival. Measures, asserts nothing.
@@ -31,7 +32,7 @@ from store.db import database_url_on
 from store.devices import add_device
 from store.migrations import migrate
 from store.rollups import refresh_hours_between
-from store.summaries import refresh_stale_summaries
+from store.summaries import rebuild_summaries
 from watch.rounds import watch_once
 
 INTERVAL_S = 120
@@ -46,6 +47,7 @@ class Round:
     arriving: int
     median_ms: float
     max_ms: float
+    rebuild_median_ms: float
 
 
 def _device(n: int) -> str:
@@ -94,15 +96,18 @@ def build(url: str, devices: int, days: int, custody: timedelta, now: datetime) 
             refresh_hours_between(conn, _device(n), start, now)
             conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
-        while refresh_stale_summaries(conn, limit=100):
-            pass
+        rebuild_summaries(conn)
         conn.execute("VACUUM ANALYZE")
 
 
-def rounds(url: str, devices: int, arriving: int, now: datetime, first: int) -> list[float]:
-    """Rounds with ``arriving`` probes each storing one new reading; milliseconds each."""
+def rounds(
+    url: str, devices: int, arriving: int, now: datetime, first: int
+) -> tuple[list[float], list[float]]:
+    """Rounds with ``arriving`` probes each storing one new reading, then the rebuild of the
+    summaries the round marked due (as the summary workers do it); milliseconds each."""
     settings = Settings(database_url=url)
     samples = []
+    rebuilds = []
     with psycopg.connect(url, autocommit=True) as conn:
         for number in range(first, first + ROUNDS + 1):
             at = now + timedelta(seconds=number * INTERVAL_S)
@@ -115,9 +120,12 @@ def rounds(url: str, devices: int, arriving: int, now: datetime, first: int) -> 
                 record_arrivals(conn, [Arrival(_device(n), at, at, 1) for n in range(arriving)])
             began = time.perf_counter()
             watch_once(conn, settings, now=at + timedelta(seconds=1))
+            ended = time.perf_counter()
+            rebuild_summaries(conn)
             if number > first:  # the first round warms the caches
-                samples.append((time.perf_counter() - began) * 1000)
-    return samples
+                samples.append((ended - began) * 1000)
+                rebuilds.append((time.perf_counter() - ended) * 1000)
+    return samples, rebuilds
 
 
 def main() -> None:
@@ -141,20 +149,24 @@ def main() -> None:
                 print(f"{days} days, custody {custody_name}: built in"
                       f" {time.perf_counter() - began:.1f} s", flush=True)  # fmt: skip
                 for number, arriving in enumerate((1, options.devices)):
-                    samples = rounds(url, options.devices, arriving, now, number * 100)
-                    results.append(Round(days, custody_name, arriving,
-                                         statistics.median(samples), max(samples)))  # fmt: skip
+                    samples, rebuilds = rounds(url, options.devices, arriving, now, number * 100)
+                    results.append(Round(days, custody_name, arriving, statistics.median(samples),
+                                         max(samples), statistics.median(rebuilds)))  # fmt: skip
             finally:
                 with psycopg.connect(options.server, autocommit=True) as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
     print()
-    print("| custody | history (days) | arriving probes | round median ms | max ms |"
-          " × the shortest history |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| custody | history (days) | arriving probes | round median ms | max ms |"
+        " × the shortest history | summaries rebuilt: median ms | × the shortest history |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in results:
         base = next(r for r in results if (r.custody, r.arriving) == (row.custody, row.arriving))
         print(f"| {row.custody} | {row.days} | {row.arriving} | {row.median_ms:.1f}"
-              f" | {row.max_ms:.1f} | {row.median_ms / base.median_ms:.2f} |")  # fmt: skip
+              f" | {row.max_ms:.1f} | {row.median_ms / base.median_ms:.2f}"
+              f" | {row.rebuild_median_ms:.1f}"
+              f" | {row.rebuild_median_ms / base.rebuild_median_ms:.2f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
