@@ -112,8 +112,11 @@ class Settings(BaseSettings):
     alarm_webhook_secret: SecretStr | None = None
     # A device is silent when its newest reading is older than this many reporting intervals.
     alarm_silence_factor: float = 3.0
-    # How often `farmtrace watch` takes arrivals and checks alarms.
+    # How often `farmtrace watch` takes arrivals and checks alarms at the least (silences are
+    # found by these rounds); newly stored readings start one sooner, but never less than
+    # the gap after the last one.
     watch_interval_s: float = 5.0
+    watch_min_gap_s: float = Field(default=1.0, ge=0.1)
     # Processes of `farmtrace watch` that rebuild page summaries beside its rounds (0: the
     # loop rebuilds them between rounds).
     watch_summary_workers: int = Field(default=2, ge=0, le=32)

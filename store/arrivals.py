@@ -1,4 +1,4 @@
-"""The outbox of newly stored readings (see migration 0004)."""
+"""The outbox of newly stored readings (see migration 0004), announced on commit (0130)."""
 
 import psycopg
 
@@ -31,3 +31,21 @@ def take_arrivals(conn: psycopg.Connection, limit: int = 10_000) -> list[Arrival
         (limit,),
     ).fetchall()
     return [Arrival(*row) for row in rows]
+
+
+# Migration 0130's trigger notifies this channel when a transaction records arrivals.
+ARRIVALS_CHANNEL = "farmtrace_arrivals"
+
+
+def listen_for_arrivals(conn: psycopg.Connection) -> None:
+    """Subscribe an autocommit connection to new arrivals (see ``wait_for_arrivals``)."""
+    conn.execute(f"LISTEN {ARRIVALS_CHANNEL}")
+
+
+def wait_for_arrivals(conn: psycopg.Connection, timeout_s: float) -> bool:
+    """Wait up to ``timeout_s`` for arrivals announced since the last wait; True if any were.
+
+    Announcements that came while the connection ran queries were kept by psycopg and count;
+    all of them are taken, so the next wait starts afresh.
+    """
+    return bool(list(conn.notifies(timeout=max(0.0, timeout_s), stop_after=1)))

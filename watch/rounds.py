@@ -1,6 +1,8 @@
 """The watcher's loop: one transaction per round over the pending arrivals, then the rest.
 
-Every few seconds one transaction takes the pending arrivals, refreshes the hourly rollups
+A round starts when a collector's commit announces new arrivals (but never sooner than the
+minimum gap after the last one) and every interval regardless, for the silences. One
+transaction takes the pending arrivals, refreshes the hourly rollups
 they touch, opens and closes alarms, and hands the arrivals to each consumer (which marks
 the page summaries they concern due); then, on TimescaleDB, the continuous aggregates are
 mended for arrivals older than their policies' reach, and owed webhook notifications go out.
@@ -21,7 +23,7 @@ import psycopg
 from schemas.settings import Settings
 from store.aggregates import mend_late_aggregates
 from store.alarms import AlarmChange, evaluate_alarms
-from store.arrivals import take_arrivals
+from store.arrivals import listen_for_arrivals, take_arrivals, wait_for_arrivals
 from store.db import connect, database_now, plan_each_execution
 from store.rollups import refresh_hours
 from store.summaries import rebuild_summaries
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 
 # After a lost database connection, wait this long before connecting again.
 RECONNECT_DELAY_S = 5.0
-# The least part of an interval given to page summaries after a round, however long it took.
+# The least part of the gap given to page summaries after a round, however long it took.
 MIN_SUMMARY_SHARE = 0.5
 
 
@@ -79,8 +81,10 @@ def run_watch(
     summary_workers: int = 0,
     initialize_worker: Callable[[], None] | None = None,
 ) -> None:
-    """Rounds until stopped (or ``rounds`` of them); ``heartbeat`` is touched after each round
-    so a container healthcheck can tell a live loop from a stuck one. With
+    """Rounds until stopped (or ``rounds`` of them): one every ``interval_s`` at the least,
+    and one ``settings.watch_min_gap_s`` after the last when new arrivals are announced.
+    ``heartbeat`` is touched after each round so a container healthcheck can tell a live loop
+    from a stuck one. With
     ``summary_workers``, that many processes (each starting with ``initialize_worker``)
     rebuild page summaries beside the rounds; without, the loop rebuilds them between rounds."""
     workers = None
@@ -100,12 +104,14 @@ def _rounds(
     rebuilds: bool,
 ) -> None:  # fmt: skip
     done = 0
+    gap_s = min(settings.watch_min_gap_s, interval_s)
     while rounds is None or done < rounds:
         try:
             with connect(settings.database_url, autocommit=True) as conn:
                 plan_each_execution(conn)
+                listen_for_arrivals(conn)
                 while rounds is None or done < rounds:
-                    next_round = time.monotonic() + interval_s
+                    began = time.monotonic()
                     watch_once(conn, settings)
                     if heartbeat is not None:
                         heartbeat.touch()
@@ -114,11 +120,24 @@ def _rounds(
                         if rebuilds:
                             rebuild_summaries(conn)  # the last round leaves none behind
                         break
-                    if rebuilds:
-                        # A round that overran its interval still leaves summaries a share.
-                        shared = time.monotonic() + interval_s * MIN_SUMMARY_SHARE
-                        rebuild_summaries(conn, max(next_round, shared))
-                    time.sleep(max(0.0, next_round - time.monotonic()))
+                    _between_rounds(conn, began, gap_s, interval_s, rebuilds)
         except psycopg.OperationalError as error:
             log.warning("database unavailable; retrying", extra={"error": str(error)})
             time.sleep(RECONNECT_DELAY_S)
+
+
+def _between_rounds(
+    conn: psycopg.Connection, began: float, gap_s: float, interval_s: float, rebuilds: bool
+) -> None:
+    """Until the next round is due: the gap, then until arrivals are announced or the
+    interval is up. Without workers, page summaries are rebuilt meanwhile: for at least a
+    share of the gap, and on while nothing is announced."""
+    soonest, latest = began + gap_s, began + interval_s
+    if rebuilds:
+        deadline = max(soonest, time.monotonic() + gap_s * MIN_SUMMARY_SHARE)
+        while rebuild_summaries(conn, deadline) and time.monotonic() < latest:
+            if wait_for_arrivals(conn, 0):
+                return
+            deadline = min(latest, time.monotonic() + gap_s)
+    time.sleep(max(0.0, soonest - time.monotonic()))
+    wait_for_arrivals(conn, latest - time.monotonic())
