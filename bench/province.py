@@ -57,6 +57,9 @@ INTERVAL_S = 60.0  # the simulator's (and the gateways') default cadence
 SPOOLED_S = 2 * 3600  # what a gateway holds after a long tunnel
 # The gateways' trucks left an hour before the tunnel: a failing compressor (a quarter of
 # them, the simulator's TRUCK-02 scenario) has warmed its load past the band by the flush.
+# Those carry a frozen load here: a chilled one warms towards the outside air, which on a
+# winter night in the district stays inside a 2–5 °C band, and the run has no alarm to time.
+FROZEN_TRUCK = next(truck for truck in TRUCKS if truck.band.high <= -18)
 TRIP_BEFORE_TUNNEL_S = 3600
 # A province's fleet: mostly cold stores, then processing rooms, then trucks.
 SHARES = (("store", 0.55), ("room", 0.30), ("truck", 0.15))
@@ -133,6 +136,11 @@ def _device(kind: str, n: int, prefix: str = "") -> Device:
     device_id = f"{code.lower()}-t1"
     if kind == "truck":
         truck = TRUCKS[n % len(TRUCKS)]
+        if prefix and truck.compressor_fails_after_min is not None:
+            truck = replace(
+                truck, cargo=FROZEN_TRUCK.cargo, set_point=FROZEN_TRUCK.set_point,
+                band=FROZEN_TRUCK.band, pull_down_min=FROZEN_TRUCK.pull_down_min,
+            )  # fmt: skip
         return Device(device_id, code, "truck", replace(truck, device_id=device_id, truck=code))
     bases = STORE_BASES if kind == "store" else ROOM_BASES
     room = bases[n % len(bases)]
