@@ -230,4 +230,4 @@ class Collector:
             message.dup,
         )
         self.writer.resolve_on_arrival(received)
-        self.writer.inbox.put(received)
+        self.writer.put(received)

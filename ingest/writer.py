@@ -3,9 +3,12 @@
 paho's callbacks run on its network thread, which must keep answering the broker; all
 database work happens here instead, while that thread validates the next messages. The
 inbox needs no bound of its own: the broker never has more than the MQTT 5 receive maximum
-of unacknowledged messages out to us.
+of unacknowledged messages out to us. Live readings go first: when a thousand gateways
+flush hours of spooled readings at once, a message whose newest reading is recent is
+written in the next batch instead of after every spooled one received before it.
 """
 
+import itertools
 import logging
 import queue
 import threading
@@ -74,6 +77,11 @@ MAX_DELIVERIES = 5
 
 Acknowledge = Callable[[list[Received]], None]
 
+# A message whose newest reading is at most this old is live, and written before older ones
+# (a spool's flush); the stop sentinel comes after both.
+LIVE_WITHIN_S = 120.0
+_LIVE, _SPOOLED, _STOP = 0, 1, 2
+
 
 class Writer(threading.Thread):
     def __init__(
@@ -85,7 +93,9 @@ class Writer(threading.Thread):
         device_refresh_s: float,
     ) -> None:
         super().__init__(name="farmtrace-writer", daemon=True)
-        self.inbox: queue.SimpleQueue[Received | None] = queue.SimpleQueue()
+        # (precedence, arrival order, message): live first, each kind in arrival order.
+        self._inbox: queue.PriorityQueue[tuple[int, int, Received | None]] = queue.PriorityQueue()
+        self._arrival_order = itertools.count()
         self._database_url = database_url
         self._limits = limits
         self._policy = policy
@@ -95,10 +105,25 @@ class Writer(threading.Thread):
         self._stopping = threading.Event()
         self.failed: BaseException | None = None
 
+    def put(self, item: Received) -> None:
+        """Queue a message for writing (from paho's thread, after ``resolve_on_arrival``).
+
+        Once stopping, messages are left unacknowledged for the broker to deliver again:
+        taken ahead of the stop, a steady stream would keep the writer from ever ending."""
+        if self._stopping.is_set():
+            return
+        resolution = item.resolution
+        live = (
+            resolution is not None
+            and resolution.newest is not None
+            and time.time() - resolution.newest <= LIVE_WITHIN_S
+        )
+        self._inbox.put((_LIVE if live else _SPOOLED, next(self._arrival_order), item))
+
     def stop(self) -> None:
         """Flush what has arrived, acknowledge it, and end (used on SIGTERM)."""
         self._stopping.set()
-        self.inbox.put(None)
+        self._inbox.put((_STOP, next(self._arrival_order), None))
 
     def run(self) -> None:
         try:
@@ -132,18 +157,18 @@ class Writer(threading.Thread):
         """Take messages until the batch is full or its deadline passes; True at the end."""
         batch = Batch()
         policy = self._policy
-        get = self.inbox.get
+        get = self._inbox.get
         deadline = None
         while True:
             try:
                 if deadline is None:
                     # Idle: wake now and then to keep the device list fresh.
-                    item = get(timeout=self._devices.refresh_s)
+                    _, _, item = get(timeout=self._devices.refresh_s)
                 else:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         return batch, False
-                    item = get(timeout=remaining)
+                    _, _, item = get(timeout=remaining)
             except queue.Empty:
                 return batch, False
             if item is None:
