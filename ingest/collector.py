@@ -229,5 +229,4 @@ class Collector:
             self._connection,
             message.dup,
         )
-        self.writer.resolve_on_arrival(received)
-        self.writer.put(received)
+        self.writer.receive(received)

@@ -5,7 +5,7 @@ database work happens here instead, while that thread validates the next message
 inbox needs no bound of its own: the broker never has more than the MQTT 5 receive maximum
 of unacknowledged messages out to us. Live readings go first: when a thousand gateways
 flush hours of spooled readings at once, a message whose newest reading is recent is
-written in the next batch instead of after every spooled one received before it.
+read and written in the next batch instead of after every spooled one received before it.
 """
 
 import itertools
@@ -80,6 +80,9 @@ Acknowledge = Callable[[list[Received]], None]
 # A message whose newest reading is at most this old is live, and written before older ones
 # (a spool's flush); the stop sentinel comes after both.
 LIVE_WITHIN_S = 120.0
+# Messages larger than this are read on a thread of their own (see ``Writer.receive``); a
+# live pack of a device's sample is a few hundred bytes, a spool's flush tens of thousands.
+LARGE_MESSAGE_BYTES = 4 * 1024
 _LIVE, _SPOOLED, _STOP = 0, 1, 2
 
 
@@ -96,6 +99,10 @@ class Writer(threading.Thread):
         # (precedence, arrival order, message): live first, each kind in arrival order.
         self._inbox: queue.PriorityQueue[tuple[int, int, Received | None]] = queue.PriorityQueue()
         self._arrival_order = itertools.count()
+        self._large: queue.SimpleQueue[Received | None] = queue.SimpleQueue()
+        self._reader = threading.Thread(
+            target=self._read_large, name="farmtrace-reader", daemon=True
+        )
         self._database_url = database_url
         self._limits = limits
         self._policy = policy
@@ -105,13 +112,27 @@ class Writer(threading.Thread):
         self._stopping = threading.Event()
         self.failed: BaseException | None = None
 
-    def put(self, item: Received) -> None:
-        """Queue a message for writing (from paho's thread, after ``resolve_on_arrival``).
+    def receive(self, item: Received) -> None:
+        """Take a message from paho's network thread.
 
-        Once stopping, messages are left unacknowledged for the broker to deliver again:
-        taken ahead of the stop, a steady stream would keep the writer from ever ending."""
+        It is validated there, so parsing overlaps the writer's wait on PostgreSQL; a large
+        one (a spool's flush, most often) on the reader thread instead, so that reading it
+        never delays the small live messages behind it. Until the device list is first
+        loaded the writer validates instead: an empty list would refuse every device. A
+        redelivered message is read only after its delivery is counted. Once stopping,
+        messages are left unacknowledged for the broker to deliver again: taken ahead of the
+        stop, a steady stream would keep the writer from ever ending.
+        """
         if self._stopping.is_set():
             return
+        if self._devices.loaded and not item.redelivered:
+            if len(item.payload) > LARGE_MESSAGE_BYTES:
+                self._large.put(item)
+                return
+            item.resolution = self._resolve(item)
+        self._queue(item)
+
+    def _queue(self, item: Received) -> None:
         resolution = item.resolution
         live = (
             resolution is not None
@@ -120,9 +141,20 @@ class Writer(threading.Thread):
         )
         self._inbox.put((_LIVE if live else _SPOOLED, next(self._arrival_order), item))
 
+    def _read_large(self) -> None:
+        """The reader thread: validates large messages, then queues them like the rest."""
+        while (item := self._large.get()) is not None:
+            item.resolution = self._resolve(item)
+            self._queue(item)
+
+    def start(self) -> None:
+        self._reader.start()
+        super().start()
+
     def stop(self) -> None:
         """Flush what has arrived, acknowledge it, and end (used on SIGTERM)."""
         self._stopping.set()
+        self._large.put(None)
         self._inbox.put((_STOP, next(self._arrival_order), None))
 
     def run(self) -> None:
@@ -179,16 +211,6 @@ class Writer(threading.Thread):
             self._add(batch, item)
             if batch.rows >= policy.max_rows or len(batch.messages) >= policy.max_messages:
                 return batch, False
-
-    def resolve_on_arrival(self, item: Received) -> None:
-        """Validate on paho's thread, so parsing overlaps the writer's wait on PostgreSQL.
-
-        Until the device list is first loaded the writer validates instead: an empty list
-        would refuse every device. A redelivered message is read only after its delivery
-        is counted.
-        """
-        if self._devices.loaded and not item.redelivered:
-            item.resolution = self._resolve(item)
 
     def _resolve(self, item: Received) -> Resolution:
         return resolve_message(
