@@ -1,6 +1,7 @@
 """Connections and pools; a pool is opened by whoever runs (lifespan, command), not at import."""
 
 import functools
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -89,6 +90,10 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
+# Connections whose whole session is lean (``lean_session``): ``lean_settings`` skips them.
+_LEAN_SESSIONS: "weakref.WeakSet[psycopg.Connection]" = weakref.WeakSet()
+
+
 def lean_settings(conn: psycopg.Connection) -> None:
     """Turn JIT and parallel workers off until the current transaction ends.
 
@@ -96,10 +101,23 @@ def lean_settings(conn: psycopg.Connection) -> None:
     and each only costs reads of many small indexed queries: compiling took 70 ms of a 100 ms
     read, starting two workers 15 ms of a 17 ms one (measured with bench/history.py).
     """
+    if conn in _LEAN_SESSIONS:
+        return
     conn.execute(
         "SELECT set_config('jit', 'off', true),"
         " set_config('max_parallel_workers_per_gather', '0', true)"
     )
+
+
+def lean_session(conn: psycopg.Connection) -> None:
+    """``lean_settings`` for the whole session, on a connection that runs nothing else (the
+    watcher's, a summary worker's): set once, not in every transaction, which cost a
+    round trip per read of a page summary's rebuild."""
+    conn.execute(
+        "SELECT set_config('jit', 'off', false),"
+        " set_config('max_parallel_workers_per_gather', '0', false)"
+    )
+    _LEAN_SESSIONS.add(conn)
 
 
 def lean_reads(

@@ -91,17 +91,16 @@ LIMIT %s
 FOR UPDATE OF s SKIP LOCKED
 """
 
-_WRITE_WHOLE = """
-UPDATE batch_summaries SET summary = %s, stale = false, readings_due_since = NULL,
-       computed_at = now(), version = nextval('batch_summary_versions')
-WHERE batch_id = %s
-"""
-
-_WRITE_COLD_CHAIN = """
-UPDATE batch_summaries SET summary = jsonb_set(summary, '{cold_chain}', %s),
-       readings_due_since = NULL, computed_at = now(),
-       version = nextval('batch_summary_versions')
-WHERE batch_id = %s
+# A group's summaries in one statement: whole ones replaced, due ones given their new cold
+# chain (``whole`` false), each a new version.
+_WRITE_GROUP = """
+UPDATE batch_summaries s
+SET summary = CASE WHEN w.whole THEN w.doc ELSE jsonb_set(s.summary, '{cold_chain}', w.doc) END,
+    stale = CASE WHEN w.whole THEN false ELSE s.stale END,
+    readings_due_since = NULL, computed_at = now(),
+    version = nextval('batch_summary_versions')
+FROM unnest(%s::bigint[], %s::bool[], %s::jsonb[]) AS w(batch_id, whole, doc)
+WHERE s.batch_id = w.batch_id
 """
 
 
@@ -217,39 +216,71 @@ def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -
                 lean_settings(conn)
                 now = database_now(conn)
                 claimed = rows(conn, claim, (failed, REBUILD_GROUP))
-                for row in claimed:
-                    if _rebuild(conn, row, now):
-                        rebuilt += 1
-                    else:
-                        failed.append(row["batch_id"])
+                refused = _rebuild_group(conn, claimed, now)
+            rebuilt += len(claimed) - len(refused)
+            failed += refused
             if len(claimed) < REBUILD_GROUP:
                 break
     return rebuilt
 
 
-def _rebuild(conn: psycopg.Connection, claimed: dict[str, Any], now: datetime) -> bool:
-    batch_id = claimed["batch_id"]
+@dataclass(frozen=True)
+class _Rebuilt:
+    batch_id: int
+    whole: bool
+    doc: Jsonb
+
+
+def _rebuild_group(
+    conn: psycopg.Connection, claimed: list[dict[str, Any]], now: datetime
+) -> list[int]:
+    """Rebuild the claimed summaries and write them in one statement; returns the batches
+    that failed. Should one fail, the group is rolled back and rebuilt one by one."""
     try:
         with conn.transaction():
-            if claimed["whole"]:
-                summary = compute_summary(conn, batch_id)
-                conn.execute(_WRITE_WHOLE, (Jsonb(summary.model_dump(mode="json")), batch_id))
-            else:
-                cold_chain = cold_chain_of(conn, claimed["lot_code"], now)
-                written = Jsonb(cold_chain.model_dump(mode="json"))
-                conn.execute(_WRITE_COLD_CHAIN, (written, batch_id))
-        return True
+            _write(conn, [_computed(conn, row, now) for row in claimed])
+        return []
     except psycopg.OperationalError:
         raise
     except Exception:
-        # Whatever one batch's records hold, the other pages are still rebuilt.
-        log.exception("the summary of batch %s could not be rebuilt", batch_id)
+        log.info("a summary of the group failed; rebuilding them one by one")
+    failed = []
+    for row in claimed:
+        try:
+            with conn.transaction():
+                _write(conn, [_computed(conn, row, now)])
+        except psycopg.OperationalError:
+            raise
+        except Exception:
+            # Whatever one batch's records hold, the other pages are still rebuilt.
+            log.exception("the summary of batch %s could not be rebuilt", row["batch_id"])
+            conn.execute(
+                "UPDATE batch_summaries SET readings_due_since = now()"
+                " WHERE batch_id = %s AND readings_due_since IS NOT NULL",
+                (row["batch_id"],),
+            )
+            failed.append(row["batch_id"])
+    return failed
+
+
+def _computed(conn: psycopg.Connection, claimed: dict[str, Any], now: datetime) -> _Rebuilt:
+    if claimed["whole"]:
+        summary = compute_summary(conn, claimed["batch_id"])
+        return _Rebuilt(claimed["batch_id"], True, Jsonb(summary.model_dump(mode="json")))
+    cold_chain = cold_chain_of(conn, claimed["lot_code"], now)
+    return _Rebuilt(claimed["batch_id"], False, Jsonb(cold_chain.model_dump(mode="json")))
+
+
+def _write(conn: psycopg.Connection, rebuilt: list[_Rebuilt]) -> None:
+    if rebuilt:
         conn.execute(
-            "UPDATE batch_summaries SET readings_due_since = now()"
-            " WHERE batch_id = %s AND readings_due_since IS NOT NULL",
-            (batch_id,),
+            _WRITE_GROUP,
+            (
+                [r.batch_id for r in rebuilt],
+                [r.whole for r in rebuilt],
+                [r.doc for r in rebuilt],
+            ),
         )
-        return False
 
 
 # Migration 0030's triggers notify this channel when a summary changes or goes stale.

@@ -24,7 +24,7 @@ from schemas.settings import Settings
 from store.aggregates import mend_late_aggregates
 from store.alarms import AlarmChange, evaluate_alarms
 from store.arrivals import listen_for_arrivals, take_arrivals, wait_for_arrivals
-from store.db import connect, database_now, plan_each_execution
+from store.db import connect, database_now, lean_session, plan_each_execution
 from store.rollups import refresh_hours
 from store.summaries import rebuild_summaries
 from watch.consumers import CONSUMERS, ArrivalConsumer
@@ -109,6 +109,7 @@ def _rounds(
         try:
             with connect(settings.database_url, autocommit=True) as conn:
                 plan_each_execution(conn)
+                lean_session(conn)
                 listen_for_arrivals(conn)
                 while rounds is None or done < rounds:
                     began = time.monotonic()

@@ -18,7 +18,7 @@ from multiprocessing.synchronize import Event
 
 import psycopg
 
-from store.db import connect, plan_each_execution
+from store.db import connect, lean_session, plan_each_execution
 from store.summaries import rebuild_summaries
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def rebuild_until_stopped(
         try:
             with connect(database_url, autocommit=True) as conn:
                 plan_each_execution(conn)
+                lean_session(conn)
                 while carry_on():
                     if not rebuild_summaries(conn, time.monotonic() + SLICE_S):
                         stopping.wait(IDLE_POLL_S)
