@@ -28,7 +28,7 @@ from schemas.batches import BatchCreate, HarvestLotCreate
 from schemas.settings import Settings
 from store.arrivals import record_arrivals
 from store.batches import receive_batch
-from store.db import database_url_on
+from store.db import database_url_on, lean_session, plan_each_execution
 from store.devices import add_device
 from store.migrations import migrate
 from store.rollups import refresh_hours_between
@@ -109,6 +109,9 @@ def rounds(
     samples = []
     rebuilds = []
     with psycopg.connect(url, autocommit=True) as conn:
+        # The session as `farmtrace watch` and its summary workers set theirs up.
+        plan_each_execution(conn)
+        lean_session(conn)
         for number in range(first, first + ROUNDS + 1):
             at = now + timedelta(seconds=number * INTERVAL_S)
             with conn.transaction():
