@@ -13,7 +13,13 @@ from tests.inspect.cold_chain import COLD_DEVICE, T0, add_readings, every_minute
 from watch.rounds import run_watch
 
 
-def _watch_in_thread(settings: Settings, interval_s: float, heartbeat: Path) -> threading.Thread:
+def _watch_in_thread(
+    db: psycopg.Connection, url: str, gap_s: float, interval_s: float, heartbeat: Path
+) -> threading.Thread:
+    """Two rounds of the watcher on a seeded district, returned once the first has run."""
+    seed_district(db)
+    db.commit()
+    settings = Settings(database_url=url, watch_min_gap_s=gap_s)
     watcher = threading.Thread(
         target=run_watch, args=(settings, interval_s),
         kwargs={"rounds": 2, "heartbeat": heartbeat}, daemon=True,
@@ -35,10 +41,7 @@ def _pending(db: psycopg.Connection) -> int:
 def test_stored_readings_start_the_next_round_within_the_gap(
     db: psycopg.Connection, clean_database: str, tmp_path: Path
 ) -> None:
-    seed_district(db)
-    db.commit()
-    settings = Settings(database_url=clean_database, watch_min_gap_s=0.3)
-    watcher = _watch_in_thread(settings, 60.0, tmp_path / "heartbeat")
+    watcher = _watch_in_thread(db, clean_database, 0.3, 60.0, tmp_path / "heartbeat")
     stored = time.monotonic()
     add_readings(db, COLD_DEVICE, every_minute(T0, 3, lambda i: 3.5))
     watcher.join(10)
@@ -50,11 +53,8 @@ def test_stored_readings_start_the_next_round_within_the_gap(
 def test_with_nothing_stored_a_round_still_comes_every_interval(
     db: psycopg.Connection, clean_database: str, tmp_path: Path
 ) -> None:
-    seed_district(db)
-    db.commit()
-    settings = Settings(database_url=clean_database, watch_min_gap_s=0.1)
     began = time.monotonic()
-    watcher = _watch_in_thread(settings, 1.5, tmp_path / "heartbeat")
+    watcher = _watch_in_thread(db, clean_database, 0.1, 1.5, tmp_path / "heartbeat")
     watcher.join(10)
     assert not watcher.is_alive()
     assert time.monotonic() - began >= 1.4
