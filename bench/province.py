@@ -318,14 +318,13 @@ def analyse(
             "SELECT what, device_id, batch_id, extract(epoch FROM reading_time)::float8,"
             " extract(epoch FROM at)::float8 FROM bench_events ORDER BY at"
         ).fetchall()
-    stored = [at - reading for what, dev, _, reading, at in events
-              if what == "stored" and dev not in gateway_ids]  # fmt: skip
+    live_stored = [(at, at - reading) for what, dev, _, reading, at in events
+                   if what == "stored" and dev not in gateway_ids]  # fmt: skip
     burst_times = [at for what, dev, _, _, at in events if what == "stored" and dev in gateway_ids]
     drain = max(burst_times) - burst_at if burst_times else None
     drained_at = max(burst_times, default=burst_at)
-    in_burst = [at - reading for what, dev, _, reading, at in events
-                if what == "stored" and dev not in gateway_ids
-                and burst_at <= at <= drained_at]  # fmt: skip
+    stored = [lag for _, lag in live_stored]
+    in_burst = [lag for at, lag in live_stored if burst_at <= at <= drained_at]
     last_stored: dict[str, list[float]] = {}
     summaries_at: dict[int, list[float]] = {}
     alarm_lags: list[float] = []

@@ -236,31 +236,38 @@ def _rebuild_group(
 ) -> list[int]:
     """Rebuild the claimed summaries and write them in one statement; returns the batches
     that failed. Should one fail, the group is rolled back and rebuilt one by one."""
+    if _rebuilt_or_error(conn, claimed, now) is None:
+        return []
+    log.info("a summary of the group failed; rebuilding them one by one")
+    failed = []
+    for row in claimed:
+        error = _rebuilt_or_error(conn, [row], now)
+        if error is None:
+            continue
+        # Whatever one batch's records hold, the other pages are still rebuilt.
+        log.error("the summary of batch %s could not be rebuilt", row["batch_id"], exc_info=error)
+        conn.execute(
+            "UPDATE batch_summaries SET readings_due_since = now()"
+            " WHERE batch_id = %s AND readings_due_since IS NOT NULL",
+            (row["batch_id"],),
+        )
+        failed.append(row["batch_id"])
+    return failed
+
+
+def _rebuilt_or_error(
+    conn: psycopg.Connection, claimed: list[dict[str, Any]], now: datetime
+) -> Exception | None:
+    """Rebuild and write these summaries in a savepoint; what failed, rolled back, if any
+    (a lost connection is raised: that is no batch's fault)."""
     try:
         with conn.transaction():
             _write(conn, [_computed(conn, row, now) for row in claimed])
-        return []
+        return None
     except psycopg.OperationalError:
         raise
-    except Exception:
-        log.info("a summary of the group failed; rebuilding them one by one")
-    failed = []
-    for row in claimed:
-        try:
-            with conn.transaction():
-                _write(conn, [_computed(conn, row, now)])
-        except psycopg.OperationalError:
-            raise
-        except Exception:
-            # Whatever one batch's records hold, the other pages are still rebuilt.
-            log.exception("the summary of batch %s could not be rebuilt", row["batch_id"])
-            conn.execute(
-                "UPDATE batch_summaries SET readings_due_since = now()"
-                " WHERE batch_id = %s AND readings_due_since IS NOT NULL",
-                (row["batch_id"],),
-            )
-            failed.append(row["batch_id"])
-    return failed
+    except Exception as error:
+        return error
 
 
 def _computed(conn: psycopg.Connection, claimed: dict[str, Any], now: datetime) -> _Rebuilt:
