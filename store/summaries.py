@@ -99,7 +99,7 @@ SET summary = CASE WHEN w.whole THEN w.doc ELSE jsonb_set(s.summary, '{cold_chai
     stale = CASE WHEN w.whole THEN false ELSE s.stale END,
     readings_due_since = NULL, computed_at = now(),
     version = nextval('batch_summary_versions')
-FROM unnest(%s::bigint[], %s::bool[], %s::jsonb[]) AS w(batch_id, whole, doc)
+FROM unnest(%s::bigint[], %s::bool[], %b::jsonb[]) AS w(batch_id, whole, doc)
 WHERE s.batch_id = w.batch_id
 """
 
