@@ -9,11 +9,13 @@ part of its story too. Excursion and gap detection are the inspectors' (``store.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psycopg
 
+from schemas.codes import normalize_lot_code
 from schemas.history import Finding, TemperatureHistory
 from schemas.provenance import (
     ChainSpan,
@@ -26,7 +28,7 @@ from schemas.provenance import (
 from store.db import database_now, rows
 from store.findings import COLD_CHAIN_KINDS, batch_findings, sets_limits, verdict
 from store.genealogy import ancestor_lot_codes
-from store.history import custody_record, temperature_history
+from store.history import CustodyRecord, custody_records, temperature_history
 
 # Points in the page's chart: enough for a phone's width, few enough to keep the page small.
 CHART_POINTS = 120
@@ -49,11 +51,11 @@ class _Part:
         return {span.location: span.kind for span in self.history.custody}
 
 
-def _lineage(conn: psycopg.Connection, lot_code: str) -> list[tuple[str, datetime | None]]:
+def _lineage(conn: psycopg.Connection, record: CustodyRecord) -> list[tuple[str, datetime | None]]:
     """The batch (no cut-off) and its ancestors, each cut off when the batch was made."""
-    batch = rows(conn, "SELECT id, received_at FROM batches WHERE lot_code = %s", (lot_code,))[0]
-    ancestors = ancestor_lot_codes(conn, [batch["id"]])
-    return [(lot_code, None), *((code, batch["received_at"]) for code in ancestors)]
+    # Most batches come straight from harvests: no walk up a lineage they do not have.
+    ancestors = ancestor_lot_codes(conn, [record.batch_id]) if record.derived else []
+    return [(record.lot_code, None), *((code, record.received_at) for code in ancestors)]
 
 
 def _english_names(conn: psycopg.Connection, codes: set[str]) -> dict[str, str | None]:
@@ -76,12 +78,40 @@ def public_verdict(
 def cold_chain_of(
     conn: psycopg.Connection, lot_code: str, now: datetime | None = None
 ) -> ColdChain:
+    return cold_chains_of(conn, [lot_code], now)[normalize_lot_code(lot_code)]
+
+
+def cold_chains_of(
+    conn: psycopg.Connection, lot_codes: Sequence[str], now: datetime | None = None
+) -> dict[str, ColdChain]:
+    """Several batches' cold chains by lot code, their custody and places read once for all
+    (a summary worker rebuilds a group of pages at a time)."""
     now = now or database_now(conn)
+    records = custody_records(conn, lot_codes, now)
+    lineages = {code: _lineage(conn, record) for code, record in records.items()}
+    ancestors = {code for lineage in lineages.values() for code, _ in lineage[1:]}
+    if ancestors - set(records):
+        records |= custody_records(conn, sorted(ancestors - set(records)), now)
+    places = {span.location for record in records.values() for span in record.custody}
+    names_en = _english_names(conn, places)
+    return {
+        code: _cold_chain(conn, lineage, records, names_en, now)
+        for code, lineage in lineages.items()
+    }
+
+
+def _cold_chain(
+    conn: psycopg.Connection,
+    lineage: list[tuple[str, datetime | None]],
+    records: dict[str, CustodyRecord],
+    names_en: dict[str, str | None],
+    now: datetime,
+) -> ColdChain:
     parts: list[_Part] = []
     findings: list[tuple[Finding, datetime | None]] = []
     own_data = False
-    for code, cut_off in _lineage(conn, lot_code):
-        record = custody_record(conn, code, now)
+    for code, cut_off in lineage:
+        record = records[code]
         history = temperature_history(conn, code, CHART_POINTS, now=now, record=record)
         part = _Part(history, cut_off)
         parts.append(part)
@@ -90,7 +120,6 @@ def cold_chain_of(
         own_data = own_data or (had_data and cut_off is None)
     profile = parts[0].history.storage_profile
     names = {span.location: span.location_name for p in parts for span in p.history.custody}
-    names_en = _english_names(conn, set(names))
     spans = [span for _, span in _spans(parts, names_en, cold=True)]
     chart = _chart(parts)
     values = [v for point in chart for v in (point.low, point.high) if v is not None]

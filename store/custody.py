@@ -1,5 +1,6 @@
 """Custody: where a batch was and when, as non-overlapping intervals per batch."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import psycopg
@@ -13,14 +14,25 @@ from store.errors import ConflictError
 
 
 def custody_of(conn: psycopg.Connection, batch_id: int) -> list[CustodyPublic]:
+    return custody_of_batches(conn, [batch_id]).get(batch_id, [])
+
+
+def custody_of_batches(
+    conn: psycopg.Connection, batch_ids: Sequence[int]
+) -> dict[int, list[CustodyPublic]]:
+    """Several batches' custody in one read, each in time order."""
     found = rows(
         conn,
-        "SELECT c.location, l.name AS location_name, l.kind, lower(c.during) AS start,"
-        " upper(c.during) AS end FROM custody c JOIN locations l ON l.code = c.location"
-        " WHERE c.batch_id = %s ORDER BY lower(c.during)",
-        (batch_id,),
+        "SELECT c.batch_id, c.location, l.name AS location_name, l.kind,"
+        " lower(c.during) AS start, upper(c.during) AS end"
+        " FROM custody c JOIN locations l ON l.code = c.location"
+        " WHERE c.batch_id = ANY(%s) ORDER BY c.batch_id, lower(c.during)",
+        (list(batch_ids),),
     )
-    return [CustodyPublic(**row) for row in found]
+    custody: dict[int, list[CustodyPublic]] = {}
+    for row in found:
+        custody.setdefault(row.pop("batch_id"), []).append(CustodyPublic(**row))
+    return custody
 
 
 def move_batch(

@@ -68,7 +68,7 @@ def batch_findings(
         s: SeriesPlace(
             seconds(s.start),
             seconds(s.end),
-            device_hours(conn, s.device_id, metrics, s.start, s.end),
+            device_hours(conn, s.device_id, metrics, s.start, s.end, record.pending),
         )
         for s in segments
     }

@@ -13,6 +13,7 @@ continuous aggregates are not read here: their policies refresh only a window be
 a reading arriving later than that into a materialised range is missing from them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from schemas.codes import normalize_lot_code
 from schemas.history import HistoryPoint, HistorySeries, TemperatureHistory
 from schemas.master_data import StorageProfile
 from schemas.sensor_metrics import METRICS
-from store.custody import custody_of
+from store.custody import custody_of_batches
 from store.db import database_now, lean_reads, rows
 from store.errors import NotFoundError
 from store.rollups import ROLLUP_ORIGIN
@@ -61,6 +62,15 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class PendingArrival:
+    """Readings stored but not yet taken by the watcher: its rollups may not hold them yet."""
+
+    device_id: str
+    first_time: datetime
+    last_time: datetime
+
+
+@dataclass(frozen=True)
 class CustodyRecord:
     """What a batch's history and its findings both start from, read once for the two."""
 
@@ -69,27 +79,56 @@ class CustodyRecord:
     profile: StorageProfile
     custody: list[CustodyPublic]
     segments: list[Segment]
+    pending: list[PendingArrival]
+    # When the batch was received or made, and whether it was made from other batches (split
+    # or merged): its parents' records are part of its cold chain.
+    received_at: datetime
+    derived: bool
 
 
 def custody_record(conn: psycopg.Connection, lot_code: str, now: datetime) -> CustodyRecord:
+    return custody_records(conn, [lot_code], now)[normalize_lot_code(lot_code)]
+
+
+def custody_records(
+    conn: psycopg.Connection, lot_codes: Sequence[str], now: datetime
+) -> dict[str, CustodyRecord]:
+    """Several batches' records by lot code in four reads, whatever their number (the summary
+    workers rebuild a group of pages at a time)."""
+    wanted = sorted({normalize_lot_code(code) for code in lot_codes})
     found = rows(
         conn,
-        "SELECT b.id, b.lot_code, p.temp_min, p.temp_max, p.humidity_max,"
-        " p.max_excursion_minutes, p.max_gap_minutes"
-        " FROM batches b JOIN products p ON p.code = b.product WHERE b.lot_code = %s",
-        (normalize_lot_code(lot_code),),
+        "SELECT b.id, b.lot_code, b.received_at,"
+        " EXISTS (SELECT FROM batch_lineage l WHERE l.child_id = b.id) AS derived,"
+        " p.temp_min, p.temp_max, p.humidity_max, p.max_excursion_minutes, p.max_gap_minutes"
+        " FROM batches b JOIN products p ON p.code = b.product WHERE b.lot_code = ANY(%s)",
+        (wanted,),
     )
-    if not found:
-        raise NotFoundError(f"no batch with lot code {lot_code!r}", f"找不到批次码 {lot_code}")
-    batch = found[0]
-    batch_id = batch.pop("id")
-    return CustodyRecord(
-        batch_id=batch_id,
-        lot_code=batch.pop("lot_code"),
-        profile=StorageProfile(**batch),
-        custody=custody_of(conn, batch_id),
-        segments=custody_segments(conn, batch_id, now),
-    )
+    missing = sorted(set(wanted) - {batch["lot_code"] for batch in found})
+    if missing:
+        code = missing[0]
+        raise NotFoundError(f"no batch with lot code {code!r}", f"找不到批次码 {code}")
+    ids = [batch["id"] for batch in found]
+    custody = custody_of_batches(conn, ids)
+    segments = custody_segments_of(conn, ids, now)
+    pending = pending_arrivals(conn, [s for found in segments.values() for s in found])
+    records = {}
+    for batch in found:
+        batch_id, lot_code = batch.pop("id"), batch.pop("lot_code")
+        received_at, derived = batch.pop("received_at"), batch.pop("derived")
+        here = segments.get(batch_id, [])
+        devices = {segment.device_id for segment in here}
+        records[lot_code] = CustodyRecord(
+            batch_id=batch_id,
+            lot_code=lot_code,
+            profile=StorageProfile(**batch),
+            custody=custody.get(batch_id, []),
+            segments=here,
+            pending=[arrival for arrival in pending if arrival.device_id in devices],
+            received_at=received_at,
+            derived=derived,
+        )
+    return records
 
 
 def monitored_metrics(profile: StorageProfile) -> list[str]:
@@ -104,9 +143,16 @@ def calibration_overdue(due: date | None, today: date) -> bool:
 
 def custody_segments(conn: psycopg.Connection, batch_id: int, now: datetime) -> list[Segment]:
     """Every (custody interval × installation) overlap up to now, in time order."""
+    return custody_segments_of(conn, [batch_id], now).get(batch_id, [])
+
+
+def custody_segments_of(
+    conn: psycopg.Connection, batch_ids: Sequence[int], now: datetime
+) -> dict[int, list[Segment]]:
+    """Several batches' segments in one read, by batch."""
     found = rows(
         conn,
-        "SELECT c.location, l.name AS location_name, i.device_id,"
+        "SELECT c.batch_id, c.location, l.name AS location_name, i.device_id,"
         " lower(c.during * i.during) AS start,"
         " least(coalesce(upper(c.during * i.during), %(now)s), %(now)s) AS end,"
         " d.reporting_interval_s,"
@@ -114,11 +160,14 @@ def custody_segments(conn: psycopg.Connection, batch_id: int, now: datetime) -> 
         " FROM custody c JOIN locations l ON l.code = c.location"
         " JOIN device_installations i ON i.location = c.location AND i.during && c.during"
         " JOIN devices d ON d.device_id = i.device_id"
-        " WHERE c.batch_id = %(batch)s AND lower(c.during * i.during) < %(now)s"
-        " ORDER BY 4, i.device_id",
-        {"batch": batch_id, "now": now},
+        " WHERE c.batch_id = ANY(%(batches)s) AND lower(c.during * i.during) < %(now)s"
+        " ORDER BY c.batch_id, 5, i.device_id",
+        {"batches": list(batch_ids), "now": now},
     )
-    return [Segment(**row) for row in found]
+    segments: dict[int, list[Segment]] = {}
+    for row in found:
+        segments.setdefault(row.pop("batch_id"), []).append(Segment(**row))
+    return segments
 
 
 def choose_bucket_width(segments: list[Segment], points: int) -> int:
@@ -154,19 +203,31 @@ def merge_spans(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime,
     return merged
 
 
-def stale_hours(
-    conn: psycopg.Connection, device_id: str, low: datetime, high: datetime
-) -> list[tuple[datetime, datetime]]:
-    """Hours that pending arrivals touch: the stored rollup may not include them yet."""
+def pending_arrivals(conn: psycopg.Connection, segments: list[Segment]) -> list[PendingArrival]:
+    """The pending arrivals of the segments' devices within their span, in one read."""
+    if not segments:
+        return []
     found = rows(
         conn,
-        "SELECT first_time, last_time FROM reading_arrivals"
-        " WHERE device_id = %s AND last_time >= %s AND first_time < %s",
-        (device_id, low, high),
+        "SELECT device_id, first_time, last_time FROM reading_arrivals"
+        " WHERE device_id = ANY(%s) AND last_time >= %s AND first_time < %s",
+        (
+            sorted({s.device_id for s in segments}),
+            min(s.start for s in segments),
+            max(s.end for s in segments),
+        ),
     )
+    return [PendingArrival(**row) for row in found]
+
+
+def stale_hours(
+    pending: list[PendingArrival], device_id: str, low: datetime, high: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Hours that pending arrivals touch: the stored rollup may not include them yet."""
     return [
-        (_floor(row["first_time"], 3600), _floor(row["last_time"], 3600) + timedelta(hours=1))
-        for row in found
+        (_floor(a.first_time, 3600), _floor(a.last_time, 3600) + timedelta(hours=1))
+        for a in pending
+        if a.device_id == device_id and a.last_time >= low and a.first_time < high
     ]
 
 
@@ -190,7 +251,11 @@ GROUP BY 1
 
 
 def bucketed(
-    conn: psycopg.Connection, segment: Segment, metric: str, width_s: int
+    conn: psycopg.Connection,
+    segment: Segment,
+    metric: str,
+    width_s: int,
+    pending: list[PendingArrival],
 ) -> list[HistoryPoint]:
     """The segment's readings in ``width_s`` buckets on the global grid, gaps as nulls.
 
@@ -210,7 +275,7 @@ def bucketed(
         raw = [(low, inner_low), (inner_high, high)]
         raw += [
             (max(a, inner_low), min(b, inner_high))
-            for a, b in stale_hours(conn, segment.device_id, inner_low, inner_high)
+            for a, b in stale_hours(pending, segment.device_id, inner_low, inner_high)
         ]
         raw = merge_spans(raw)
         params |= {
@@ -300,7 +365,7 @@ def temperature_history(
                     calibration_overdue=calibration_overdue(segment.calibration_due, today),
                     points=raw_points(conn, segment, metric)
                     if width is None
-                    else bucketed(conn, segment, metric, width),
+                    else bucketed(conn, segment, metric, width, record.pending),
                 )
             )
     return TemperatureHistory(

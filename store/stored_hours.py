@@ -14,7 +14,7 @@ from typing import NamedTuple
 import psycopg
 from psycopg.rows import tuple_row
 
-from store.history import stale_hours
+from store.history import PendingArrival, stale_hours
 
 HOUR_S = 3600.0
 
@@ -71,7 +71,12 @@ def hours_between(low: float, high: float) -> Iterable[float]:
 
 
 def device_hours(
-    conn: psycopg.Connection, device_id: str, metrics: list[str], low: datetime, high: datetime
+    conn: psycopg.Connection,
+    device_id: str,
+    metrics: list[str],
+    low: datetime,
+    high: datetime,
+    pending: list[PendingArrival],
 ) -> DeviceHours:
     found = (
         # date_part gives float8 at once (extract gives numeric: 8 times slower here), and
@@ -89,9 +94,9 @@ def device_hours(
     by_metric: dict[str, dict[float, StoredHour]] = {metric: {} for metric in metrics}
     for metric, *fields in found:
         by_metric[metric][fields[0]] = StoredHour(*fields)
-    pending = frozenset(
+    pending_hours = frozenset(
         hour
-        for first, last in stale_hours(conn, device_id, low, high)
+        for first, last in stale_hours(pending, device_id, low, high)
         for hour in hours_between(seconds(first), seconds(last))
     )
-    return DeviceHours(by_metric, pending)
+    return DeviceHours(by_metric, pending_hours)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
 from schemas.provenance import ProvenanceSummary
-from store.cold_chain_summary import cold_chain_of
+from store.cold_chain_summary import cold_chains_of
 from store.db import database_now, lean_settings, rows
 from store.provenance import compute_summary
 
@@ -262,7 +262,7 @@ def _rebuilt_or_error(
     (a lost connection is raised: that is no batch's fault)."""
     try:
         with conn.transaction():
-            _write(conn, [_computed(conn, row, now) for row in claimed])
+            _write(conn, _computed(conn, claimed, now))
         return None
     except psycopg.OperationalError:
         raise
@@ -270,12 +270,20 @@ def _rebuilt_or_error(
         return error
 
 
-def _computed(conn: psycopg.Connection, claimed: dict[str, Any], now: datetime) -> _Rebuilt:
-    if claimed["whole"]:
-        summary = compute_summary(conn, claimed["batch_id"])
-        return _Rebuilt(claimed["batch_id"], True, Jsonb(summary.model_dump(mode="json")))
-    cold_chain = cold_chain_of(conn, claimed["lot_code"], now)
-    return _Rebuilt(claimed["batch_id"], False, Jsonb(cold_chain.model_dump(mode="json")))
+def _computed(
+    conn: psycopg.Connection, claimed: list[dict[str, Any]], now: datetime
+) -> list[_Rebuilt]:
+    """Whole summaries one by one; the due ones' cold chains together (custody read once)."""
+    due = [row["lot_code"] for row in claimed if not row["whole"]]
+    cold_chains = cold_chains_of(conn, due, now) if due else {}
+    rebuilt = []
+    for row in claimed:
+        if row["whole"]:
+            document = compute_summary(conn, row["batch_id"]).model_dump(mode="json")
+        else:
+            document = cold_chains[row["lot_code"]].model_dump(mode="json")
+        rebuilt.append(_Rebuilt(row["batch_id"], row["whole"], Jsonb(document)))
+    return rebuilt
 
 
 def _write(conn: psycopg.Connection, rebuilt: list[_Rebuilt]) -> None:
