@@ -92,14 +92,16 @@ FOR UPDATE OF s SKIP LOCKED
 """
 
 # A group's summaries in one statement: whole ones replaced, due ones given their new cold
-# chain (``whole`` false), each a new version.
+# chain (``whole`` false), each a new version. The documents come as JSON text that pydantic
+# wrote, in a binary array: a text-format array would escape every quote in them.
 _WRITE_GROUP = """
 UPDATE batch_summaries s
-SET summary = CASE WHEN w.whole THEN w.doc ELSE jsonb_set(s.summary, '{cold_chain}', w.doc) END,
+SET summary = CASE WHEN w.whole THEN w.doc::jsonb
+                   ELSE jsonb_set(s.summary, '{cold_chain}', w.doc::jsonb) END,
     stale = CASE WHEN w.whole THEN false ELSE s.stale END,
     readings_due_since = NULL, computed_at = now(),
     version = nextval('batch_summary_versions')
-FROM unnest(%s::bigint[], %s::bool[], %b::jsonb[]) AS w(batch_id, whole, doc)
+FROM unnest(%s::bigint[], %s::bool[], %b::text[]) AS w(batch_id, whole, doc)
 WHERE s.batch_id = w.batch_id
 """
 
@@ -228,7 +230,7 @@ def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -
 class _Rebuilt:
     batch_id: int
     whole: bool
-    doc: Jsonb
+    doc: str
 
 
 def _rebuild_group(
@@ -279,10 +281,10 @@ def _computed(
     rebuilt = []
     for row in claimed:
         if row["whole"]:
-            document = compute_summary(conn, row["batch_id"]).model_dump(mode="json")
+            document = compute_summary(conn, row["batch_id"]).model_dump_json()
         else:
-            document = cold_chains[row["lot_code"]].model_dump(mode="json")
-        rebuilt.append(_Rebuilt(row["batch_id"], row["whole"], Jsonb(document)))
+            document = cold_chains[row["lot_code"]].model_dump_json()
+        rebuilt.append(_Rebuilt(row["batch_id"], row["whole"], document))
     return rebuilt
 
 

@@ -58,3 +58,18 @@ def test_rollup_views_answer_with_min_max_avg_count(db: psycopg.Connection) -> N
     assert [(r[1], r[2], r[3], r[4]) for r in rows] == [(2.0, 4.0, 3.0, 2), (9.0, 9.0, 9.0, 1)]
     hourly = db.execute("SELECT min, max, count FROM readings_1h WHERE device_id = 'd1'").fetchall()
     assert hourly == [(2.0, 9.0, 3)]
+
+
+def test_page_summaries_are_compressed_with_lz4_where_the_server_has_it(
+    db: psycopg.Connection,
+) -> None:
+    built_with_lz4 = db.execute(
+        "SELECT EXISTS (SELECT FROM pg_config() WHERE name = 'CONFIGURE' AND setting LIKE"
+        " '%with-lz4%')"
+    ).fetchone()
+    method = db.execute(
+        "SELECT attcompression FROM pg_attribute"
+        " WHERE attrelid = 'batch_summaries'::regclass AND attname = 'summary'"
+    ).fetchone()
+    assert built_with_lz4 is not None and method is not None
+    assert method[0] == ("l" if built_with_lz4[0] else "")
