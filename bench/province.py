@@ -71,6 +71,10 @@ MAX_RECORDS_PER_MESSAGE = 500  # the gateway agent's default
 WRK_DURATION_S = 10
 # How long after the last reading to wait for the watcher's last rounds.
 SETTLE_S = 15.0
+# Traffic starts once the processes started have used less than this much CPU in a second
+# (start-up over), or after the limit.
+IDLE_CPU_S = 0.1
+SETTLE_LIMIT_S = 60.0
 # Products by the band a device's profile keeps (temp_min, temp_max).
 PRODUCTS = {
     (0.0, 4.0): ("VEG-FRESH", "高山蔬菜", "Highland vegetables"),
@@ -281,11 +285,47 @@ class Watcher:
 
     def __init__(self, url: str, log: Path) -> None:
         env = {**os.environ, "FARMTRACE_DATABASE_URL": url}
+        self.heartbeat = log.with_suffix(".beat")
         with log.open("ab") as sink:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "farmtrace", "watch"],
+                [sys.executable, "-m", "farmtrace", "watch", "--heartbeat", str(self.heartbeat)],
                 cwd=REPO_ROOT, env=env, stdout=sink, stderr=sink,
             )  # fmt: skip
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by these processes and every descendant alive (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+    total, todo = 0, list(roots)
+    while todo:
+        pid = todo.pop()
+        total += ticks.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(watcher: Watcher, pids: list[int]) -> float:
+    """Wait until the watcher has run a round and the processes started are idle (imports,
+    spawned workers and first rounds done), so the lags time the fleet, not start-up;
+    returns the seconds waited."""
+    began = time.time()
+    used = cpu_seconds(pids)
+    while time.time() - began < SETTLE_LIMIT_S:
+        time.sleep(1.0)
+        now = cpu_seconds(pids)
+        if watcher.heartbeat.exists() and now - used < IDLE_CPU_S:
+            break
+        used = now
+    return time.time() - began
 
 
 @dataclass
@@ -390,10 +430,16 @@ def run(options: argparse.Namespace, url: str, folder: Path) -> Figures:
         if shutil.which("wrk") is not None:
             api = Server(url, free_port(), default_workers())
             started.append(api.process)
+        waited = settle(watcher, [p.pid for p in started if p.pid is not None])
+        print(f"started the collectors, the watcher and the API; idle after {waited:.1f} s",
+              flush=True)  # fmt: skip
+        # The gateways' spools are made before the clock starts (it takes seconds, and the
+        # live publishers would start late): they end a little before the flush instead.
+        payloads = spooled_payloads(burst, time.time() + 2.0 + options.duration / 3,
+                                    options.seed)  # fmt: skip
         start = time.time() + 2.0
         end = start + options.duration
         burst_at = start + options.duration / 3
-        payloads = spooled_payloads(burst, burst_at, options.seed)
         context = multiprocessing.get_context("fork")
         for share in range(LIVE_PUBLISHERS):
             worker = context.Process(
