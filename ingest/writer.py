@@ -31,6 +31,7 @@ from ingest.messages import (
     Resolution,
     resolve_message,
 )
+from schemas.arrivals import LIVE_WITHIN_S
 from schemas.senml import device_id_from_topic
 from store.arrivals import record_arrivals
 from store.dead_letters import write_dead_letters
@@ -77,9 +78,8 @@ MAX_DELIVERIES = 5
 
 Acknowledge = Callable[[list[Received]], None]
 
-# A message whose newest reading is at most this old is live, and written before older ones
-# (a spool's flush); the stop sentinel comes after both.
-LIVE_WITHIN_S = 120.0
+# A message whose newest reading is live (schemas.arrivals.LIVE_WITHIN_S) is written before
+# older ones (a spool's flush); the stop sentinel comes after both.
 # Messages larger than this are read on a thread of their own (see ``Writer.receive``); a
 # live pack of a device's sample is a few hundred bytes, a spool's flush tens of thousands.
 LARGE_MESSAGE_BYTES = 4 * 1024

@@ -7,6 +7,10 @@ One arrival says that ``row_count`` readings of ``device_id`` between ``first_ti
 from dataclasses import dataclass
 from datetime import datetime
 
+# Readings at most this old (seconds) are live: the collector writes their messages, and the
+# watcher takes their arrivals, before those of readings spooled for longer (a flush).
+LIVE_WITHIN_S = 120.0
+
 
 @dataclass(frozen=True)
 class Arrival:

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # the gap after the last one.
     watch_interval_s: float = 5.0
     watch_min_gap_s: float = Field(default=1.0, ge=0.1)
+    # A round takes the arrivals of at most this many readings, live ones first: a flush of
+    # hours of spooled readings is handled over several short rounds, one gap apart.
+    watch_round_readings: int = Field(default=50_000, ge=1)
     # Processes of `farmtrace watch` that rebuild page summaries beside its rounds (0: the
     # loop rebuilds them between rounds).
     watch_summary_workers: int = Field(default=2, ge=0, le=32)

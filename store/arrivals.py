@@ -1,8 +1,10 @@
 """The outbox of newly stored readings (see migration 0004), announced on commit (0130)."""
 
+from datetime import timedelta
+
 import psycopg
 
-from schemas.arrivals import Arrival
+from schemas.arrivals import LIVE_WITHIN_S, Arrival
 
 
 def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
@@ -17,20 +19,50 @@ def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
         )
 
 
-def take_arrivals(conn: psycopg.Connection, limit: int = 10_000) -> list[Arrival]:
-    """Remove and return pending arrivals, merged per device; commit with the work they caused.
+_TAKE = """
+WITH candidates AS (
+    SELECT id, row_count, last_time >= now() - %(live)s AS live FROM reading_arrivals
+    ORDER BY last_time >= now() - %(live)s DESC, id
+    LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), chosen AS (
+    SELECT id FROM (
+        SELECT id, sum(row_count) OVER (ORDER BY live DESC, id) - row_count AS before
+        FROM candidates
+    ) AS running
+    WHERE %(readings)s::bigint IS NULL OR before < %(readings)s
+), taken AS (
+    DELETE FROM reading_arrivals WHERE id IN (SELECT id FROM chosen)
+    RETURNING device_id, first_time, last_time, row_count
+)
+SELECT device_id, min(first_time), max(last_time), sum(row_count)::int
+FROM taken GROUP BY device_id ORDER BY device_id
+"""
 
-    Rows locked by another consumer are skipped, so two watchers never handle one arrival.
+
+def take_arrivals(
+    conn: psycopg.Connection, limit: int = 10_000, readings: int | None = None
+) -> list[Arrival]:
+    """Remove and return pending arrivals, merged per device; commit with the work they caused.
+    Live ones (``LIVE_WITHIN_S``) come first, then the oldest, up to ``readings`` readings
+    (always one arrival): the live fleet's alarms and page summaries never wait for a whole
+    flush of spooled readings. Rows locked by another consumer are skipped, so two watchers
+    never handle one arrival.
     """
     rows = conn.execute(
-        "WITH taken AS (DELETE FROM reading_arrivals WHERE id IN ("
-        "   SELECT id FROM reading_arrivals ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
-        " RETURNING device_id, first_time, last_time, row_count)"
-        " SELECT device_id, min(first_time), max(last_time), sum(row_count)::int"
-        " FROM taken GROUP BY device_id ORDER BY device_id",
-        (limit,),
+        _TAKE,
+        {
+            "live": timedelta(seconds=LIVE_WITHIN_S),
+            "limit": limit,
+            "readings": readings,
+        },
     ).fetchall()
     return [Arrival(*row) for row in rows]
+
+
+def arrivals_waiting(conn: psycopg.Connection) -> bool:
+    """Whether arrivals are pending (a round left some for the next, or new ones came)."""
+    found = conn.execute("SELECT EXISTS (SELECT FROM reading_arrivals)").fetchone()
+    return bool(found and found[0])
 
 
 # Migration 0130's trigger notifies this channel when a transaction records arrivals.

@@ -23,7 +23,12 @@ import psycopg
 from schemas.settings import Settings
 from store.aggregates import mend_late_aggregates
 from store.alarms import AlarmChange, evaluate_alarms
-from store.arrivals import listen_for_arrivals, take_arrivals, wait_for_arrivals
+from store.arrivals import (
+    arrivals_waiting,
+    listen_for_arrivals,
+    take_arrivals,
+    wait_for_arrivals,
+)
 from store.db import connect, database_now, lean_session, plan_each_execution
 from store.rollups import refresh_hours
 from store.summaries import rebuild_summaries
@@ -49,7 +54,7 @@ def watch_once(
     began = time.monotonic()
     now = now or database_now(conn)
     with conn.transaction():
-        arrivals = take_arrivals(conn)
+        arrivals = take_arrivals(conn, readings=settings.watch_round_readings)
         refresh_hours(conn, arrivals)
         rolled_up = time.monotonic()
         changes = evaluate_alarms(conn, arrivals, now, settings.alarm_silence_factor)
@@ -131,9 +136,12 @@ def _between_rounds(
     conn: psycopg.Connection, began: float, gap_s: float, interval_s: float, rebuilds: bool
 ) -> None:
     """Until the next round is due: the gap, then until arrivals are announced or the
-    interval is up. Without workers, page summaries are rebuilt meanwhile: for at least a
-    share of the gap, and on while nothing is announced."""
+    interval is up; only the gap if the last round left arrivals (a flush taken over several
+    rounds). Without workers, page summaries are rebuilt meanwhile: for at least a share of
+    the gap, and on while nothing is announced."""
     soonest, latest = began + gap_s, began + interval_s
+    if arrivals_waiting(conn):
+        latest = soonest
     if rebuilds:
         deadline = max(soonest, time.monotonic() + gap_s * MIN_SUMMARY_SHARE)
         while rebuild_summaries(conn, deadline) and time.monotonic() < latest:

@@ -4,6 +4,7 @@ interval, for the silences."""
 
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -58,3 +59,24 @@ def test_with_nothing_stored_a_round_still_comes_every_interval(
     watcher.join(10)
     assert not watcher.is_alive()
     assert time.monotonic() - began >= 1.4
+
+
+def test_a_flush_larger_than_a_round_is_taken_over_rounds_one_gap_apart(
+    db: psycopg.Connection, clean_database: str
+) -> None:
+    """Nothing is announced after the watcher starts: the arrivals a round leaves behind
+    start the next round after the gap, not after the interval."""
+    seed_district(db)
+    for hour in range(3):
+        add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(hours=hour), 3, lambda i: 3.5))
+    assert _pending(db) == 3
+    settings = Settings(database_url=clean_database, watch_min_gap_s=0.3, watch_round_readings=3)
+    began = time.monotonic()
+    watcher = threading.Thread(
+        target=run_watch, args=(settings, 60.0), kwargs={"rounds": 3}, daemon=True
+    )
+    watcher.start()
+    watcher.join(15)
+    assert not watcher.is_alive(), "a round waited for the interval with arrivals left"
+    assert time.monotonic() - began < 10
+    assert _pending(db) == 0
