@@ -78,11 +78,11 @@ MAX_DELIVERIES = 5
 
 Acknowledge = Callable[[list[Received]], None]
 
-# A message whose newest reading is live (schemas.arrivals.LIVE_WITHIN_S) is written before
-# older ones (a spool's flush); the stop sentinel comes after both.
 # Messages larger than this are read on a thread of their own (see ``Writer.receive``); a
 # live pack of a device's sample is a few hundred bytes, a spool's flush tens of thousands.
 LARGE_MESSAGE_BYTES = 4 * 1024
+# The inbox's order: a message whose newest reading is live (schemas.arrivals.LIVE_WITHIN_S)
+# is written before older ones (a spool's flush); the stop sentinel comes after both.
 _LIVE, _SPOOLED, _STOP = 0, 1, 2
 
 

@@ -22,7 +22,7 @@ def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
 _TAKE = """
 WITH candidates AS (
     SELECT id, row_count, last_time >= now() - %(live)s AS live FROM reading_arrivals
-    ORDER BY last_time >= now() - %(live)s DESC, id
+    ORDER BY live DESC, id
     LIMIT %(limit)s FOR UPDATE SKIP LOCKED
 ), chosen AS (
     SELECT id FROM (
