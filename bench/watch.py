@@ -5,9 +5,9 @@
 For each history length it builds a database of its own: N probes, each in its own cold
 store holding a batch, with readings every two minutes for that many days (generated
 server-side, hourly rollups and page summaries computed as the watcher would have). Each
-round then stores one new reading per arriving probe (with its arrival, as the collector
-does) and times ``watch_once`` (rollups, alarms, marking the summaries concerned due) and
-then the rebuild of those summaries, as the watcher's summary workers do it.
+round then stores one new reading per arriving probe (with its arrival, which marks the
+summaries concerned due, as the collector does) and times ``watch_once`` (rollups, alarms)
+and then the rebuild of those summaries, as the watcher's summary workers do it.
 Two custody shapes: batches received three days ago (history is older readings of the same
 probes), and batches held the whole history (every summary covers it all). Rounds with 1
 and with N arriving probes show what a round costs per arrival. Measures, asserts nothing.
@@ -104,7 +104,7 @@ def rounds(
     url: str, devices: int, arriving: int, now: datetime, first: int
 ) -> tuple[list[float], list[float]]:
     """Rounds with ``arriving`` probes each storing one new reading, then the rebuild of the
-    summaries the round marked due (as the summary workers do it); milliseconds each."""
+    summaries storing them marked due (as the summary workers do it); milliseconds each."""
     settings = Settings(database_url=url)
     samples = []
     rebuilds = []

@@ -5,10 +5,13 @@ from datetime import timedelta
 import psycopg
 
 from schemas.arrivals import LIVE_WITHIN_S, Arrival
+from store.summaries import mark_summaries_due
 
 
 def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
-    """Add arrivals in the caller's transaction, beside the readings they describe."""
+    """Add arrivals in the caller's transaction, beside the readings they describe, and mark
+    the page summaries they concern due there too: the summary workers need not wait for the
+    watcher's round, which a flush of spooled readings had held back for tens of seconds."""
     if not arrivals:
         return
     with conn.cursor() as cur:
@@ -17,6 +20,7 @@ def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
             " VALUES (%s, %s, %s, %s)",
             [(a.device_id, a.first_time, a.last_time, a.row_count) for a in arrivals],
         )
+    mark_summaries_due(conn, arrivals)
 
 
 _TAKE = """

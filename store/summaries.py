@@ -2,8 +2,9 @@
 
 Writers mark summaries stale in their own transaction (triggers of migration 0030); a stale
 summary is recomputed by the next request that needs it, or by the watcher through
-``rebuild_summaries``. New readings mark summaries due instead (migration 0120): the page
-keeps its summary until ``rebuild_summaries`` recomputes the cold chain. Each recompute
+``rebuild_summaries``. New readings mark summaries due instead (migration 0120), in the
+transaction that stores them: the page keeps its summary until ``rebuild_summaries``
+recomputes the cold chain. Each recompute
 takes a new ``version``, which pages use as their ETag.
 """
 
@@ -187,10 +188,11 @@ def _arrival_params(arrivals: Sequence[Arrival]) -> tuple[Any, ...]:
 def mark_summaries_due(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> int:
     """Mark due the summaries of every batch that new readings concern (late data too, by
     the readings' own times) and of the batches derived from those, which show their
-    parents' cold chain; returns how many were marked. One statement for the whole round.
+    parents' cold chain; returns how many were marked. One statement for all the arrivals.
 
-    The hourly rollups the history reads must cover the arrivals before the summaries are
-    rebuilt: the watcher refreshes them in the same round.
+    A summary may be rebuilt before the watcher has rolled the arrivals up: the history
+    reads the hours of pending arrivals raw (``store.history.pending_arrivals``). The function
+    marks in batch order, so two collectors marking the same batches wait, never deadlock.
     """
     if not arrivals:
         return 0

@@ -107,7 +107,7 @@ def test_rooms_import_one_way(room: str) -> None:
 
 def test_watch_imports_without_the_shell_the_api_or_ingest() -> None:
     program = (
-        "import sys, watch.rounds, watch.webhook, watch.consumers\n"
+        "import sys, watch.rounds, watch.webhook, watch.summary_workers\n"
         "loaded = {m.split('.')[0] for m in sys.modules}\n"
         "sys.exit(sorted(loaded & {'farmtrace', 'api', 'ingest'}) or 0)"
     )

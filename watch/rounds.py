@@ -2,12 +2,12 @@
 
 A round starts when a collector's commit announces new arrivals (but never sooner than the
 minimum gap after the last one) and every interval regardless, for the silences. One
-transaction takes the pending arrivals, refreshes the hourly rollups
-they touch, opens and closes alarms, and hands the arrivals to each consumer (which marks
-the page summaries they concern due); then, on TimescaleDB, the continuous aggregates are
-mended for arrivals older than their policies' reach, and owed webhook notifications go out.
-Page summaries are rebuilt by worker processes beside the rounds (``watch.summary_workers``),
-or, without workers, by the loop until the next round is due: alarms never wait for them.
+transaction takes the pending arrivals, refreshes the hourly rollups they touch and opens
+and closes alarms; then, on TimescaleDB, the continuous aggregates are mended for arrivals
+older than their policies' reach, and owed webhook notifications go out. The collectors
+mark the page summaries that arrivals concern due as they store them; those are rebuilt by
+worker processes beside the rounds (``watch.summary_workers``), or, without workers, by the
+loop until the next round is due: alarms never wait for them, nor they for a round.
 Several watchers may run: arrivals and summaries are taken with SKIP LOCKED and alarms are
 unique per condition.
 """
@@ -32,7 +32,6 @@ from store.arrivals import (
 from store.db import connect, database_now, lean_session, plan_each_execution
 from store.rollups import refresh_hours
 from store.summaries import rebuild_summaries
-from watch.consumers import CONSUMERS, ArrivalConsumer
 from watch.summary_workers import SummaryWorkers
 from watch.webhook import deliver_notifications
 
@@ -47,7 +46,6 @@ MIN_SUMMARY_SHARE = 0.5
 def watch_once(
     conn: psycopg.Connection,
     settings: Settings,
-    consumers: list[ArrivalConsumer] | None = None,
     now: datetime | None = None,
 ) -> list[AlarmChange]:
     """One round on an autocommit connection; returns the alarm changes it made."""
@@ -59,8 +57,6 @@ def watch_once(
         rolled_up = time.monotonic()
         changes = evaluate_alarms(conn, arrivals, now, settings.alarm_silence_factor)
         judged = time.monotonic()
-        for consumer in CONSUMERS if consumers is None else consumers:
-            consumer(conn, arrivals)
     log.debug(
         "round",
         extra={

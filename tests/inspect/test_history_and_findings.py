@@ -168,12 +168,12 @@ def test_a_reading_later_than_the_aggregates_reach_shows_everywhere_after_a_roun
     db, chain = own_db, own_chain
     settings = Settings(database_url=db.info.dsn)
     with psycopg.connect(db.info.dsn, autocommit=True) as watcher:
-        watch_once(watcher, settings, consumers=[])
+        watch_once(watcher, settings)
         if timescale:
             refresh_aggregates(db)  # as the policies did while these hours were recent
         late = T0 + minutes(30) + timedelta(seconds=30)
         add_readings(db, COLD_DEVICE, [(late, -4.0)])
-        watch_once(watcher, settings, consumers=[])
+        watch_once(watcher, settings)
         if timescale:
             run_refresh_policies(watcher)
     assert db.execute("SELECT count(*) FROM reading_arrivals").fetchone() == (0,)

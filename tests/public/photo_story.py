@@ -11,7 +11,7 @@ from PIL import Image
 from store.arrivals import take_arrivals
 from store.devices import add_device
 from store.rollups import refresh_hours
-from store.summaries import mark_summaries_due, rebuild_summaries
+from store.summaries import rebuild_summaries
 from tests.api.builders import post
 from tests.fix_api import bearer
 from tests.inspect.cold_chain import add_readings, every_minute
@@ -49,8 +49,6 @@ def batch_with_cold_chain_and_photo(client: TestClient, token: str, db: psycopg.
         {"location": "TRUCK-01", "time": (IN_COLD_STORE + timedelta(hours=6)).isoformat()},
     )
     with db.transaction():
-        arrivals = take_arrivals(db)
-        refresh_hours(db, arrivals)  # as the watcher's round does before its consumers
-        mark_summaries_due(db, arrivals)
+        refresh_hours(db, take_arrivals(db))  # as the watcher's round does
         rebuild_summaries(db)
     return str(lot)

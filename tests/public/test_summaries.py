@@ -1,4 +1,4 @@
-"""Summaries follow new readings through the arrivals outbox, and only where they belong."""
+"""Summaries follow new readings from the moment they are stored, and only where they belong."""
 
 import time
 from datetime import timedelta
@@ -13,7 +13,6 @@ from store.rollups import refresh_hours
 from store.summaries import (
     fresh_head,
     load_summary,
-    mark_summaries_due,
     rebuild_summaries,
     summary_head,
 )
@@ -32,16 +31,8 @@ from watch.rounds import watch_once
 HTML = {"Accept": "text/html"}
 
 
-def _pending_arrivals(db: psycopg.Connection) -> list:
-    """Take the arrivals and bring the hourly rollups up to date, as the watcher's round does."""
-    with db.transaction():
-        arrivals = take_arrivals(db)
-        refresh_hours(db, arrivals)
-        return arrivals
-
-
 def _due_batches(db: psycopg.Connection) -> list[int]:
-    """The batches whose summaries the round's arrivals marked due."""
+    """The batches whose summaries are marked due."""
     found = db.execute(
         "SELECT batch_id FROM batch_summaries WHERE readings_due_since IS NOT NULL"
         " ORDER BY batch_id"
@@ -49,18 +40,19 @@ def _due_batches(db: psycopg.Connection) -> list[int]:
     return [row[0] for row in found]
 
 
-def _mark_due(db: psycopg.Connection) -> list[int]:
-    mark_summaries_due(db, _pending_arrivals(db))
-    return _due_batches(db)
+def _watcher_round(db: psycopg.Connection) -> None:
+    """Take the arrivals and bring the hourly rollups up to date, as the watcher's round does."""
+    with db.transaction():
+        refresh_hours(db, take_arrivals(db))
 
 
-def test_new_readings_update_the_page_once_their_arrivals_are_processed(
+def test_new_readings_update_the_page_before_the_watcher_has_taken_them(
     client: TestClient, db: psycopg.Connection
 ) -> None:
     seed_district(db)
     lot = new_batch(db)
     add_readings(db, COLD_DEVICE, every_minute(T0, 60, lambda i: 3.0))
-    mark_summaries_due(db, _pending_arrivals(db))
+    _watcher_round(db)
     rebuild_summaries(db)
     db.commit()
     before = client.get(f"/l/{lot}", headers=HTML)
@@ -69,13 +61,12 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
 
     warm = every_minute(T0 + timedelta(hours=1), 45, lambda i: 8.5)
     add_readings(db, COLD_DEVICE, warm)
-    unchanged = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
-    assert unchanged.status_code == 304, "readings alone do not touch the summary"
-
-    assert _mark_due(db) == [summary_head(db, lot).batch_id]  # type: ignore[union-attr]
-    db.commit()
+    assert _due_batches(db) == [summary_head(db, lot).batch_id], (  # type: ignore[union-attr]
+        "storing the readings marked the summary due"
+    )
     due = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": before.headers["etag"]})
     assert due.status_code == 304, "a due summary is served as it is until it is rebuilt"
+    # Rebuilt while the arrivals still wait for the watcher: their hours are read raw.
     assert rebuild_summaries(db) == 1
     db.commit()
     assert _due_batches(db) == []
@@ -86,13 +77,17 @@ def test_new_readings_update_the_page_once_their_arrivals_are_processed(
     assert after.status_code == 200
     assert "3.0 ~ 8.5 °C" in after.text
     assert "温度超出要求" in after.text and "最高 8.5 °C" in after.text
+    _watcher_round(db)
+    db.commit()
+    rolled_up = client.get(f"/l/{lot}", headers={**HTML, "If-None-Match": after.headers["etag"]})
+    assert rolled_up.status_code == 304, "the round that rolls them up changes no page"
 
 
 def test_arrivals_elsewhere_leave_a_batch_alone(db: psycopg.Connection) -> None:
     seed_district(db)
     new_batch(db)
     add_readings(db, TRUCK_DEVICE, every_minute(T0, 30, lambda i: 4.0))
-    assert _mark_due(db) == []
+    assert _due_batches(db) == []
 
 
 def test_late_readings_reach_the_batch_that_was_there_at_their_time(
@@ -110,7 +105,7 @@ def test_late_readings_reach_the_batch_that_was_there_at_their_time(
     # A gateway flushes its spool hours late: readings from the first batch's time.
     add_readings(db, COLD_DEVICE, every_minute(T0 + timedelta(minutes=30), 30, lambda i: 3.0))
     heads = {lot: summary_head(db, lot) for lot in (earlier, later)}
-    assert _mark_due(db) == [heads[earlier].batch_id]  # type: ignore[union-attr]
+    assert _due_batches(db) == [heads[earlier].batch_id]  # type: ignore[union-attr]
 
 
 def test_an_event_marks_the_summary_stale_in_the_same_transaction(
@@ -166,7 +161,7 @@ def test_api_processes_drop_cached_versions_when_the_database_announces_a_change
         listener.stop()
 
 
-def test_the_watcher_rebuilds_the_summaries_its_round_marked_due(
+def test_the_watchers_workers_rebuild_what_storing_marked_due(
     db: psycopg.Connection, clean_database: str
 ) -> None:
     seed_district(db)
@@ -177,7 +172,8 @@ def test_the_watcher_rebuilds_the_summaries_its_round_marked_due(
     settings = Settings(database_url=clean_database)
     with psycopg.connect(clean_database, autocommit=True) as watcher:
         watch_once(watcher, settings)
-        assert summary_head(db, lot) == before, "the round itself only marks the summary due"
+        assert summary_head(db, lot) == before, "the round leaves summaries to the workers"
+        assert _due_batches(db) == [before.batch_id]  # type: ignore[union-attr]
         assert rebuild_summaries(watcher) == 1
     after = summary_head(db, lot)
     assert before is not None and after is not None
