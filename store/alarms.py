@@ -53,32 +53,145 @@ class Profile:
     held_since: datetime
 
 
-def _profile_at(
-    conn: psycopg.Connection, location: str, metric: str, time: datetime
-) -> Profile | None:
-    """The strictest band of the batches in custody at the location at that time."""
-    found = rows(
-        conn,
-        "SELECT max(p.temp_min) AS low, min(p.temp_max) AS high, min(p.humidity_max) AS hum,"
-        " min(p.max_excursion_minutes) AS allowed, min(p.max_gap_minutes) AS gap,"
-        " array_agg(b.lot_code ORDER BY b.lot_code) AS lots, min(lower(c.during)) AS since"
-        " FROM custody c JOIN batches b ON b.id = c.batch_id"
-        " JOIN products p ON p.code = b.product"
-        " WHERE c.location = %s AND c.during @> %s::timestamptz",
-        (location, time),
-    )[0]
-    if not found["lots"]:
+# For each (device, metric) a round's arrivals concern: the newest reading since the oldest
+# arrival (a metric with nothing that recent did not change), where the device was installed
+# then, the strictest band of the batches held there then, and whether an excursion alarm is
+# open. One statement for the round; the constant lower bound keeps it off older chunks.
+_SITUATIONS = """
+SELECT a.device_id, m.metric, d.reporting_interval_s, latest.time AS last_time,
+       i.location, lower(i.during) AS installed_since,
+       band.low, band.high, band.hum, band.allowed, band.gap, band.lots, band.held_since
+FROM unnest(%(devices)s::text[], %(since)s::timestamptz[]) AS a(device_id, since)
+JOIN devices d ON d.device_id = a.device_id
+CROSS JOIN unnest(%(metrics)s::text[]) WITH ORDINALITY AS m(metric, position)
+JOIN LATERAL (
+    SELECT r.time FROM readings r
+    WHERE r.device_id = a.device_id AND r.metric = m.metric
+      AND r.time >= a.since AND r.time >= %(floor)s
+    ORDER BY r.time DESC LIMIT 1
+) AS latest ON true
+LEFT JOIN device_installations i
+  ON i.device_id = a.device_id AND i.during @> latest.time
+LEFT JOIN LATERAL (
+    SELECT max(p.temp_min) AS low, min(p.temp_max) AS high, min(p.humidity_max) AS hum,
+           min(p.max_excursion_minutes) AS allowed, min(p.max_gap_minutes) AS gap,
+           array_agg(b.lot_code ORDER BY b.lot_code) AS lots,
+           min(lower(c.during)) AS held_since
+    FROM custody c JOIN batches b ON b.id = c.batch_id JOIN products p ON p.code = b.product
+    WHERE c.location = i.location AND c.during @> latest.time
+) AS band ON true
+ORDER BY a.device_id, m.position
+"""
+
+# The readings of each window, for every (device, metric) judged in the round.
+_WINDOWS = """
+SELECT w.device_id, w.metric, r.time, r.value
+FROM unnest(%(devices)s::text[], %(metrics)s::text[], %(lows)s::timestamptz[],
+            %(highs)s::timestamptz[]) AS w(device_id, metric, low, high)
+JOIN LATERAL (
+    SELECT time, value FROM readings
+    WHERE device_id = w.device_id AND metric = w.metric
+      AND time >= w.low AND time <= w.high AND time >= %(floor)s
+) AS r ON true
+ORDER BY w.device_id, w.metric, r.time
+"""
+
+
+@dataclass(frozen=True)
+class _Situation:
+    """Where a device's newest reading of a metric stands, read for the whole round."""
+
+    device_id: str
+    metric: str
+    fresh_within: timedelta
+    last_time: datetime
+    location: str | None
+    installed_since: datetime | None
+    profile: Profile | None
+    window_start: datetime | None
+
+
+def _profile(row: dict[str, Any]) -> Profile | None:
+    """The strictest band of the batches held where the device was, if any applies."""
+    if not row["lots"]:
         return None
-    limits = Limits(None, found["hum"]) if metric == "hum" else Limits(found["low"], found["high"])
+    hum = row["metric"] == "hum"
+    limits = Limits(None, row["hum"]) if hum else Limits(row["low"], row["high"])
     if limits.low is None and limits.high is None:
         return None
     return Profile(
         limits,
-        timedelta(minutes=found["allowed"]),
-        timedelta(minutes=found["gap"]),
-        found["lots"],
-        found["since"],
+        timedelta(minutes=row["allowed"]),
+        timedelta(minutes=row["gap"]),
+        row["lots"],
+        row["held_since"],
     )
+
+
+def _situations(
+    conn: psycopg.Connection, oldest: dict[str, datetime], silence_factor: float
+) -> list[_Situation]:
+    """Every (device, metric) with a reading since the device's oldest arrival, in device
+    and metric order."""
+    devices = sorted(oldest)
+    found = rows(
+        conn,
+        _SITUATIONS,
+        {
+            "devices": devices,
+            "since": [oldest[device] for device in devices],
+            "metrics": list(ALARM_METRICS),
+            "floor": min(oldest.values()),
+        },
+    )
+    situations = []
+    for row in found:
+        profile = _profile(row) if row["location"] is not None else None
+        window_start = (
+            row["last_time"] - profile.allowed - LOOKBACK_SLACK if profile is not None else None
+        )
+        situations.append(_Situation(
+            row["device_id"], row["metric"],
+            timedelta(seconds=row["reporting_interval_s"] * silence_factor),
+            row["last_time"], row["location"], row["installed_since"], profile, window_start,
+        ))  # fmt: skip
+    return situations
+
+
+def _windows(
+    conn: psycopg.Connection, situations: list[_Situation]
+) -> dict[tuple[str, str], list[tuple[datetime, float]]]:
+    """The readings of each judged situation's window, by (device, metric)."""
+    judged = [s for s in situations if s.window_start is not None]
+    points: dict[tuple[str, str], list[tuple[datetime, float]]] = {
+        (s.device_id, s.metric): [] for s in judged
+    }
+    if not judged:
+        return points
+    found = rows(
+        conn,
+        _WINDOWS,
+        {
+            "devices": [s.device_id for s in judged],
+            "metrics": [s.metric for s in judged],
+            "lows": [s.window_start for s in judged],
+            "highs": [s.last_time for s in judged],
+            "floor": min(s.window_start for s in judged if s.window_start is not None),
+        },
+    )
+    for row in found:
+        points[(row["device_id"], row["metric"])].append((row["time"], row["value"]))
+    return points
+
+
+def _open_excursions(conn: psycopg.Connection, devices: list[str]) -> set[tuple[str, str]]:
+    found = rows(
+        conn,
+        "SELECT device_id, metric FROM alarms WHERE kind = 'excursion' AND closed_at IS NULL"
+        " AND device_id = ANY(%s)",
+        (devices,),
+    )
+    return {(row["device_id"], row["metric"]) for row in found}
 
 
 def _true_start(
@@ -184,71 +297,42 @@ def _notify(conn: psycopg.Connection, alarm_id: int, event: str) -> None:
 
 
 def _remember_last_readings(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO device_last_readings (device_id, last_time)"
-            " SELECT device_id, %s FROM devices WHERE device_id = %s"
-            " ON CONFLICT (device_id) DO UPDATE"
-            " SET last_time = greatest(device_last_readings.last_time, excluded.last_time)",
-            [(a.last_time, a.device_id) for a in arrivals],
-        )
+    conn.execute(
+        "INSERT INTO device_last_readings (device_id, last_time)"
+        " SELECT d.device_id, max(a.last_time)"
+        " FROM unnest(%s::text[], %s::timestamptz[]) AS a(device_id, last_time)"
+        " JOIN devices d ON d.device_id = a.device_id GROUP BY d.device_id"
+        " ON CONFLICT (device_id) DO UPDATE"
+        " SET last_time = greatest(device_last_readings.last_time, excluded.last_time)",
+        ([a.device_id for a in arrivals], [a.last_time for a in arrivals]),
+    )
 
 
 def _evaluate_excursion(
     conn: psycopg.Connection,
-    device_id: str,
-    metric: str,
-    since: datetime,
+    situation: _Situation,
+    points: list[tuple[datetime, float]],
+    alarmed: bool,
     now: datetime,
-    fresh_within: timedelta,
 ) -> AlarmChange | None:
-    """Judge the run reaching the device's newest reading of the metric. Only readings from
-    ``since`` (the oldest just arrived) are looked at for the newest: a metric with nothing
-    that recent did not change, and the bound keeps the look-up off older chunks."""
-    latest = rows(
-        conn,
-        "SELECT time FROM readings WHERE device_id = %s AND metric = %s AND time >= %s"
-        " ORDER BY time DESC LIMIT 1",
-        (device_id, metric, since),
-    )
-    if not latest:
-        return None
-    last_time = latest[0]["time"]
-    place = rows(
-        conn,
-        "SELECT location, lower(during) AS since FROM device_installations WHERE device_id = %s"
-        " AND during @> %s::timestamptz",
-        (device_id, last_time),
-    )
-    profile = _profile_at(conn, place[0]["location"], metric, last_time) if place else None
-    if profile is None:
-        return _close(conn, "excursion", device_id, metric, now)
-    window_start = last_time - profile.allowed - LOOKBACK_SLACK
-    points = [
-        (row["time"], row["value"])
-        for row in rows(
-            conn,
-            "SELECT time, value FROM readings WHERE device_id = %s AND metric = %s"
-            " AND time >= %s AND time <= %s ORDER BY time",
-            (device_id, metric, window_start, last_time),
-        )
-    ]
+    """Judge the run reaching the device's newest reading of the metric, from the readings
+    of the allowance (plus slack) before it."""
+    device_id, metric, profile = situation.device_id, situation.metric, situation.profile
+    if profile is None or situation.window_start is None:
+        return _close(conn, "excursion", device_id, metric, now) if alarmed else None
     runs = out_of_band_runs(points, profile.limits, profile.max_gap)
     current = runs[-1] if runs and runs[-1].ongoing else None
     if current is None:
-        return _close(conn, "excursion", device_id, metric, now)
-    if current.duration <= profile.allowed or now - last_time > fresh_within:
+        return _close(conn, "excursion", device_id, metric, now) if alarmed else None
+    if current.duration <= profile.allowed or now - situation.last_time > situation.fresh_within:
         # Not long enough yet, or old news from a late flush: nothing to open (an open alarm
         # stays open until readings say otherwise).
         return None
-    if (
-        current.start <= window_start + profile.max_gap
-        and _open_alarm(conn, "excursion", device_id, metric) is None
-    ):
-        floor = max(place[0]["since"], profile.held_since)
+    if current.start <= situation.window_start + profile.max_gap and not alarmed:
+        floor = max(situation.installed_since or profile.held_since, profile.held_since)
         current = _true_start(conn, device_id, metric, current, profile, floor)
     return _open(
-        conn, "excursion", device_id, metric, place[0]["location"], current.start, now,
+        conn, "excursion", device_id, metric, situation.location, current.start, now,
         peak=current.peak,
         details={"deviation": round(current.deviation, 3), "batches": profile.batches},
     )  # fmt: skip
@@ -269,28 +353,61 @@ def _evaluate_silences(conn: psycopg.Connection, now: datetime, factor: float) -
         " ORDER BY d.device_id",
         (now,),
     )
-    changes = []
+    opening: list[dict[str, Any]] = []
+    closing: list[dict[str, Any]] = []
     for device in devices:
         allowed = timedelta(seconds=device["reporting_interval_s"] * factor)
         silent = device["should_report"] and now - device["last_time"] > allowed
-        if silent == device["alarmed"]:
-            continue  # nothing changed: no statement per device and round
-        change = (
-            _open(
-                conn,
-                "silence",
-                device["device_id"],
-                "",
-                device["location"],
-                device["last_time"],
-                now,
-            )
-            if silent
-            else _close(conn, "silence", device["device_id"], "", now)
-        )
-        if change is not None:
-            changes.append(change)
-    return changes
+        if silent != device["alarmed"]:
+            (opening if silent else closing).append(device)
+    # Set-wise: a thousand gateways back from a tunnel close their silences in two statements.
+    changes = _open_silences(conn, opening, now) + _close_silences(conn, closing, now)
+    return sorted(changes, key=lambda change: change.device_id)
+
+
+def _open_silences(
+    conn: psycopg.Connection, devices: list[dict[str, Any]], now: datetime
+) -> list[AlarmChange]:
+    if not devices:
+        return []
+    opened = rows(
+        conn,
+        "WITH opened AS ("
+        " INSERT INTO alarms (kind, device_id, metric, location, started_at, opened_at, details)"
+        " SELECT 'silence', s.device_id, '', s.location, s.started_at, %s, '{}'"
+        " FROM unnest(%s::text[], %s::text[], %s::timestamptz[])"
+        "   AS s(device_id, location, started_at)"
+        " ON CONFLICT (kind, device_id, metric) WHERE closed_at IS NULL DO NOTHING"
+        " RETURNING id, device_id"
+        "), told AS ("
+        " INSERT INTO alarm_notifications (alarm_id, event) SELECT id, 'opened' FROM opened"
+        ") SELECT id, device_id FROM opened",
+        (
+            now,
+            [d["device_id"] for d in devices],
+            [d["location"] for d in devices],
+            [d["last_time"] for d in devices],
+        ),
+    )
+    return [AlarmChange(row["id"], "opened", "silence", row["device_id"]) for row in opened]
+
+
+def _close_silences(
+    conn: psycopg.Connection, devices: list[dict[str, Any]], now: datetime
+) -> list[AlarmChange]:
+    if not devices:
+        return []
+    closed = rows(
+        conn,
+        "WITH closed AS ("
+        " UPDATE alarms SET closed_at = %s WHERE kind = 'silence' AND metric = ''"
+        " AND device_id = ANY(%s) AND closed_at IS NULL RETURNING id, device_id"
+        "), told AS ("
+        " INSERT INTO alarm_notifications (alarm_id, event) SELECT id, 'closed' FROM closed"
+        ") SELECT id, device_id FROM closed",
+        (now, [d["device_id"] for d in devices]),
+    )
+    return [AlarmChange(row["id"], "closed", "silence", row["device_id"]) for row in closed]
 
 
 def evaluate_alarms(
@@ -300,24 +417,24 @@ def evaluate_alarms(
     silence_factor: float = DEFAULT_SILENCE_FACTOR,
 ) -> list[AlarmChange]:
     """Open and close alarms for what the arrivals changed and for silent devices; runs in
-    the caller's transaction (the one that took the arrivals)."""
+    the caller's transaction (the one that took the arrivals). What the arrivals' devices
+    show is read for all of them at once: a flush of a thousand gateways costs a few
+    statements, not a dozen per device."""
     changes: list[AlarmChange] = []
     with conn.transaction():
-        _remember_last_readings(conn, arrivals)
-        oldest: dict[str, datetime] = {}
-        for arrival in arrivals:
-            known = oldest.get(arrival.device_id, arrival.first_time)
-            oldest[arrival.device_id] = min(known, arrival.first_time)
-        for device_id in sorted(oldest):
-            interval = rows(
-                conn, "SELECT reporting_interval_s FROM devices WHERE device_id = %s", (device_id,)
-            )
-            if not interval:
-                continue
-            fresh_within = timedelta(seconds=interval[0]["reporting_interval_s"] * silence_factor)
-            for metric in ALARM_METRICS:
+        if arrivals:
+            _remember_last_readings(conn, arrivals)
+            oldest: dict[str, datetime] = {}
+            for arrival in arrivals:
+                known = oldest.get(arrival.device_id, arrival.first_time)
+                oldest[arrival.device_id] = min(known, arrival.first_time)
+            situations = _situations(conn, oldest, silence_factor)
+            points = _windows(conn, situations)
+            alarmed = _open_excursions(conn, sorted(oldest))
+            for situation in situations:
+                key = (situation.device_id, situation.metric)
                 change = _evaluate_excursion(
-                    conn, device_id, metric, oldest[device_id], now, fresh_within
+                    conn, situation, points.get(key, []), key in alarmed, now
                 )
                 if change is not None:
                     changes.append(change)

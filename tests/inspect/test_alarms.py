@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from schemas.settings import Settings
+from store.devices import add_device
 from store.findings import batch_findings
 from tests.fix_api import bearer
 from tests.inspect.cold_chain import (
@@ -170,6 +171,43 @@ def test_a_device_that_falls_silent_raises_an_alarm_that_closes_when_it_reports(
     add_readings(db, TRUCK_DEVICE, [(T0 + minutes(14), 3.0)])
     changes = watch_once(watcher, settings, now=T0 + minutes(14))
     assert [(c.kind, c.event) for c in changes] == [("silence", "closed")]
+
+
+def test_one_round_judges_every_device_by_its_own_place_metric_and_band(
+    db: psycopg.Connection, watcher: psycopg.Connection, cold_store: str
+) -> None:
+    """A round's devices are read together: each is still judged on the batches where it
+    is, and on the metric their band limits (the truck's walnuts by humidity)."""
+    settings = settings_for(db.info.dsn)
+    add_device(db, "WH-T1", "probe", "WH-1", T0 - timedelta(days=1), 60)
+    db.commit()
+    walnuts = new_batch(db, product="WALNUT", location="TRUCK-01", at=T0 - timedelta(hours=1))
+    warm = every_minute(T0, 41, lambda i: 7.0)
+    add_readings(db, COLD_DEVICE, warm)
+    add_readings(db, TRUCK_DEVICE, every_minute(T0, 41, lambda i: 5.0))
+    add_readings(db, TRUCK_DEVICE, every_minute(T0, 41, lambda i: 82.0), metric="hum")
+    add_readings(db, "WH-T1", every_minute(T0, 41, lambda i: 30.0))  # no batch held there
+    changes = watch_once(watcher, settings, now=T0 + minutes(41))
+    assert [(c.kind, c.device_id, c.event) for c in changes] == [
+        ("excursion", COLD_DEVICE, "opened"),
+        ("excursion", TRUCK_DEVICE, "opened"),
+    ]
+    opened = watcher.execute(
+        "SELECT device_id, metric, location, started_at, peak, details->'batches'"
+        " FROM alarms WHERE kind = 'excursion' ORDER BY device_id"
+    ).fetchall()
+    assert opened == [
+        (COLD_DEVICE, "temp", "PC-COLD", T0, 7.0, [cold_store]),
+        (TRUCK_DEVICE, "hum", "TRUCK-01", T0, 82.0, [walnuts]),
+    ]
+
+    add_readings(db, COLD_DEVICE, [(T0 + minutes(41), 3.0)])
+    add_readings(db, TRUCK_DEVICE, [(T0 + minutes(41), 90.0)], metric="hum")
+    changes = watch_once(watcher, settings, now=T0 + minutes(42))
+    assert [(c.device_id, c.event) for c in changes] == [(COLD_DEVICE, "closed")]
+    assert watcher.execute(
+        "SELECT peak FROM alarms WHERE device_id = %s AND closed_at IS NULL", (TRUCK_DEVICE,)
+    ).fetchall() == [(90.0,)], "the open alarm's peak grew"
 
 
 class _Receiver(BaseHTTPRequestHandler):
