@@ -7,10 +7,12 @@ store holding a batch, with readings every two minutes for that many days (gener
 server-side, hourly rollups and page summaries computed as the watcher would have). Each
 round then stores one new reading per arriving probe (with its arrival, which marks the
 summaries concerned due, as the collector does) and times ``watch_once`` (rollups, alarms)
-and then the rebuild of those summaries, as the watcher's summary workers do it.
-Two custody shapes: batches received three days ago (history is older readings of the same
-probes), and batches held the whole history (every summary covers it all). Rounds with 1
-and with N arriving probes show what a round costs per arrival. Measures, asserts nothing.
+and then the rebuild of those summaries, as the watcher's summary workers do it. On
+TimescaleDB the compression job runs first, as production's policy compresses readings
+older than seven days. Two custody shapes: batches received three days ago (history is
+older readings of the same probes), and batches held the whole history (every summary
+covers it all). Rounds with 1 and with N arriving probes show what a round costs per
+arrival. Measures, asserts nothing.
 """
 
 import argparse
@@ -22,13 +24,14 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
+from bench.history import compress
 from labels.lot_codes import lot_code_for
 from schemas.arrivals import Arrival
 from schemas.batches import BatchCreate, HarvestLotCreate
 from schemas.settings import Settings
 from store.arrivals import record_arrivals
 from store.batches import receive_batch
-from store.db import database_url_on, lean_session, plan_each_execution
+from store.db import database_url_on, has_timescaledb, lean_session, plan_each_execution
 from store.devices import add_device
 from store.migrations import migrate
 from store.rollups import refresh_hours_between
@@ -151,6 +154,10 @@ def main() -> None:
                 build(url, options.devices, days, custody or timedelta(days=days), now)
                 print(f"{days} days, custody {custody_name}: built in"
                       f" {time.perf_counter() - began:.1f} s", flush=True)  # fmt: skip
+                with psycopg.connect(url) as conn:
+                    timescale = has_timescaledb(conn)
+                if timescale:  # readings older than 7 days are compressed in production
+                    print(compress(url), flush=True)
                 for number, arriving in enumerate((1, options.devices)):
                     samples, rebuilds = rounds(url, options.devices, arriving, now, number * 100)
                     results.append(Round(days, custody_name, arriving, statistics.median(samples),
