@@ -55,8 +55,8 @@ class Profile:
 
 # For each (device, metric) a round's arrivals concern: the newest reading since the oldest
 # arrival (a metric with nothing that recent did not change), where the device was installed
-# then, the strictest band of the batches held there then, and whether an excursion alarm is
-# open. One statement for the round; the constant lower bound keeps it off older chunks.
+# then, and the strictest band of the batches held there then. One statement for the round;
+# the constant lower bound keeps it off older chunks.
 _SITUATIONS = """
 SELECT a.device_id, m.metric, d.reporting_interval_s, latest.time AS last_time,
        i.location, lower(i.during) AS installed_since,
