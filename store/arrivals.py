@@ -5,22 +5,38 @@ from datetime import timedelta
 import psycopg
 
 from schemas.arrivals import LIVE_WITHIN_S, Arrival
-from store.summaries import mark_summaries_due
+from store.summaries import marking_summaries_due
+
+# The arrivals, and the page summaries they concern marked due, in one statement.
+_RECORD = (
+    """
+WITH recorded AS (
+    INSERT INTO reading_arrivals (device_id, first_time, last_time, row_count)
+    SELECT * FROM unnest(%s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[])
+    RETURNING device_id, first_time, last_time
+)
+"""
+    + marking_summaries_due("recorded")
+)
 
 
-def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
+def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> int:
     """Add arrivals in the caller's transaction, beside the readings they describe, and mark
-    the page summaries they concern due there too: the summary workers need not wait for the
-    watcher's round, which a flush of spooled readings had held back for tens of seconds."""
+    the page summaries they concern due there too (returns how many): the summary workers
+    need not wait for the watcher's round, which a flush of spooled readings had held back
+    for tens of seconds."""
     if not arrivals:
-        return
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO reading_arrivals (device_id, first_time, last_time, row_count)"
-            " VALUES (%s, %s, %s, %s)",
-            [(a.device_id, a.first_time, a.last_time, a.row_count) for a in arrivals],
-        )
-    mark_summaries_due(conn, arrivals)
+        return 0
+    marked = conn.execute(
+        _RECORD,
+        (
+            [a.device_id for a in arrivals],
+            [a.first_time for a in arrivals],
+            [a.last_time for a in arrivals],
+            [a.row_count for a in arrivals],
+        ),
+    ).fetchone()
+    return int(marked[0]) if marked else 0
 
 
 _TAKE = """

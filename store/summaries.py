@@ -10,7 +10,6 @@ takes a new ``version``, which pages use as their ETag.
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +18,6 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
-from schemas.arrivals import Arrival
 from schemas.codes import normalize_lot_code
 from schemas.provenance import ProvenanceSummary
 from store.cold_chain_summary import cold_chains_of
@@ -58,11 +56,12 @@ LEFT JOIN batch_summaries s ON s.batch_id = b.id
 WHERE b.lot_code = %s
 """
 
-# The batches whose custody, at a location where one of these devices was installed, overlaps
-# the time the device's new readings cover.
+# The batches whose custody, at a location where one of the arrivals' devices was installed,
+# overlaps the time the device's new readings cover; ``{arrivals}`` is a relation of
+# (device_id, first_time, last_time).
 _BATCHES_FOR_ARRIVALS = """
 SELECT DISTINCT c.batch_id
-FROM unnest(%s::text[], %s::timestamptz[], %s::timestamptz[]) AS a(device_id, first_time, last_time)
+FROM {arrivals} AS a
 JOIN device_installations i
   ON i.device_id = a.device_id AND i.during && tstzrange(a.first_time, a.last_time, '[]')
 JOIN custody c
@@ -177,31 +176,25 @@ def refresh_summary(conn: psycopg.Connection, batch_id: int, force: bool = False
     return int(current["version"])
 
 
-def _arrival_params(arrivals: Sequence[Arrival]) -> tuple[Any, ...]:
-    return (
-        [arrival.device_id for arrival in arrivals],
-        [arrival.first_time for arrival in arrivals],
-        [arrival.last_time for arrival in arrivals],
-    )
-
-
-def mark_summaries_due(conn: psycopg.Connection, arrivals: Sequence[Arrival]) -> int:
-    """Mark due the summaries of every batch that new readings concern (late data too, by
-    the readings' own times) and of the batches derived from those, which show their
-    parents' cold chain; returns how many were marked. One statement for all the arrivals.
+def marking_summaries_due(arrivals: str) -> str:
+    """The end of a statement that marks due the summaries of every batch that new readings
+    concern (late data too, by the readings' own times) and of the batches derived from
+    those, which show their parents' cold chain, and returns how many it marked.
+    ``arrivals`` names a relation of (device_id, first_time, last_time) that the statement
+    has made, such as the arrivals it has just recorded.
 
     A summary may be rebuilt before the watcher has rolled the arrivals up: the history
-    reads the hours of pending arrivals raw (``store.history.pending_arrivals``). The function
-    marks in batch order, so two collectors marking the same batches wait, never deadlock.
+    reads the hours of pending arrivals raw (``store.history.pending_arrivals``). The
+    marking function locks in batch order, so two collectors marking the same batches wait,
+    never deadlock; it is called only when some batch is concerned, as planning it costs
+    more than the rest of a collector's statement.
     """
-    if not arrivals:
-        return 0
-    marked = rows(
-        conn,
-        f"SELECT mark_batch_summaries_due(ARRAY({_BATCHES_FOR_ARRIVALS})) AS marked",
-        _arrival_params(arrivals),
+    concerned = _BATCHES_FOR_ARRIVALS.format(arrivals=arrivals)
+    return (
+        f"SELECT coalesce((SELECT mark_batch_summaries_due(batch_ids)"
+        f" FROM (SELECT ARRAY({concerned}) AS batch_ids) AS found"
+        f" WHERE cardinality(batch_ids) > 0), 0) AS marked"
     )
-    return int(marked[0]["marked"])
 
 
 def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
