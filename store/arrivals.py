@@ -5,29 +5,43 @@ from datetime import timedelta
 import psycopg
 
 from schemas.arrivals import LIVE_WITHIN_S, Arrival
-from store.summaries import marking_summaries_due
 
-# The arrivals, and the page summaries they concern marked due, in one statement.
-_RECORD = (
-    """
+# The arrivals, and in the same statement the page summaries they concern marked due
+# (migration 0120's function, which also marks the batches derived from those and locks in
+# batch order, so two collectors marking the same batches wait, never deadlock): those of
+# the batches whose custody, at a location where an arrival's device was installed,
+# overlaps the time its new readings cover, late data too. The function is called only when
+# some batch is concerned, as planning it costs more than the rest of the statement.
+_RECORD = """
 WITH recorded AS (
     INSERT INTO reading_arrivals (device_id, first_time, last_time, row_count)
     SELECT * FROM unnest(%s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[])
     RETURNING device_id, first_time, last_time
+), concerned AS (
+    SELECT ARRAY(
+        SELECT DISTINCT c.batch_id
+        FROM recorded a
+        JOIN device_installations i
+          ON i.device_id = a.device_id AND i.during && tstzrange(a.first_time, a.last_time, '[]')
+        JOIN custody c
+          ON c.location = i.location AND c.during && i.during
+         AND c.during && tstzrange(a.first_time, a.last_time, '[]')
+        ORDER BY c.batch_id
+    ) AS batch_ids
 )
+SELECT mark_batch_summaries_due(batch_ids) FROM concerned WHERE cardinality(batch_ids) > 0
 """
-    + marking_summaries_due("recorded")
-)
 
 
-def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> int:
+def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> None:
     """Add arrivals in the caller's transaction, beside the readings they describe, and mark
-    the page summaries they concern due there too (returns how many): the summary workers
-    need not wait for the watcher's round, which a flush of spooled readings had held back
-    for tens of seconds."""
+    the page summaries they concern due there too: the summary workers need not wait for the
+    watcher's round, which a flush of spooled readings had held back for tens of seconds. A
+    summary rebuilt before that round reads the pending arrivals' hours raw
+    (``store.history.pending_arrivals``)."""
     if not arrivals:
-        return 0
-    marked = conn.execute(
+        return
+    conn.execute(
         _RECORD,
         (
             [a.device_id for a in arrivals],
@@ -35,8 +49,7 @@ def record_arrivals(conn: psycopg.Connection, arrivals: list[Arrival]) -> int:
             [a.last_time for a in arrivals],
             [a.row_count for a in arrivals],
         ),
-    ).fetchone()
-    return int(marked[0]) if marked else 0
+    )
 
 
 _TAKE = """

@@ -3,9 +3,9 @@
 Writers mark summaries stale in their own transaction (triggers of migration 0030); a stale
 summary is recomputed by the next request that needs it, or by the watcher through
 ``rebuild_summaries``. New readings mark summaries due instead (migration 0120), in the
-transaction that stores them: the page keeps its summary until ``rebuild_summaries``
-recomputes the cold chain. Each recompute
-takes a new ``version``, which pages use as their ETag.
+transaction that stores them (``store.arrivals.record_arrivals``): the page keeps its
+summary until ``rebuild_summaries`` recomputes the cold chain. Each recompute takes a new
+``version``, which pages use as their ETag.
 """
 
 import logging
@@ -54,20 +54,6 @@ SELECT b.id AS batch_id, b.lot_code, p.gtin, coalesce(s.version, 0) AS version,
 FROM batches b JOIN products p ON p.code = b.product
 LEFT JOIN batch_summaries s ON s.batch_id = b.id
 WHERE b.lot_code = %s
-"""
-
-# The batches whose custody, at a location where one of the arrivals' devices was installed,
-# overlaps the time the device's new readings cover; ``{arrivals}`` is a relation of
-# (device_id, first_time, last_time).
-_BATCHES_FOR_ARRIVALS = """
-SELECT DISTINCT c.batch_id
-FROM {arrivals} AS a
-JOIN device_installations i
-  ON i.device_id = a.device_id AND i.during && tstzrange(a.first_time, a.last_time, '[]')
-JOIN custody c
-  ON c.location = i.location AND c.during && i.during
- AND c.during && tstzrange(a.first_time, a.last_time, '[]')
-ORDER BY c.batch_id
 """
 
 # Summaries to rebuild, claimed a group at a time: stale ones (a writer changed what the page
@@ -174,27 +160,6 @@ def refresh_summary(conn: psycopg.Connection, batch_id: int, force: bool = False
         if written:
             return int(written[0]["version"])
     return int(current["version"])
-
-
-def marking_summaries_due(arrivals: str) -> str:
-    """The end of a statement that marks due the summaries of every batch that new readings
-    concern (late data too, by the readings' own times) and of the batches derived from
-    those, which show their parents' cold chain, and returns how many it marked.
-    ``arrivals`` names a relation of (device_id, first_time, last_time) that the statement
-    has made, such as the arrivals it has just recorded.
-
-    A summary may be rebuilt before the watcher has rolled the arrivals up: the history
-    reads the hours of pending arrivals raw (``store.history.pending_arrivals``). The
-    marking function locks in batch order, so two collectors marking the same batches wait,
-    never deadlock; it is called only when some batch is concerned, as planning it costs
-    more than the rest of a collector's statement.
-    """
-    concerned = _BATCHES_FOR_ARRIVALS.format(arrivals=arrivals)
-    return (
-        f"SELECT coalesce((SELECT mark_batch_summaries_due(batch_ids)"
-        f" FROM (SELECT ARRAY({concerned}) AS batch_ids) AS found"
-        f" WHERE cardinality(batch_ids) > 0), 0) AS marked"
-    )
 
 
 def rebuild_summaries(conn: psycopg.Connection, deadline: float | None = None) -> int:
