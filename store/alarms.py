@@ -108,7 +108,13 @@ class _Situation:
     location: str | None
     installed_since: datetime | None
     profile: Profile | None
-    window_start: datetime | None
+
+    @property
+    def window_start(self) -> datetime | None:
+        """Where the readings judged start: the allowance (plus slack) before the newest."""
+        if self.profile is None:
+            return None
+        return self.last_time - self.profile.allowed - LOOKBACK_SLACK
 
 
 def _profile(row: dict[str, Any]) -> Profile | None:
@@ -144,39 +150,37 @@ def _situations(
             "floor": min(oldest.values()),
         },
     )
-    situations = []
-    for row in found:
-        profile = _profile(row) if row["location"] is not None else None
-        window_start = (
-            row["last_time"] - profile.allowed - LOOKBACK_SLACK if profile is not None else None
-        )
-        situations.append(_Situation(
+    return [
+        _Situation(
             row["device_id"], row["metric"],
             timedelta(seconds=row["reporting_interval_s"] * silence_factor),
-            row["last_time"], row["location"], row["installed_since"], profile, window_start,
-        ))  # fmt: skip
-    return situations
+            row["last_time"], row["location"], row["installed_since"], _profile(row),
+        )
+        for row in found
+    ]  # fmt: skip
 
 
 def _windows(
     conn: psycopg.Connection, situations: list[_Situation]
 ) -> dict[tuple[str, str], list[tuple[datetime, float]]]:
     """The readings of each judged situation's window, by (device, metric)."""
-    judged = [s for s in situations if s.window_start is not None]
-    points: dict[tuple[str, str], list[tuple[datetime, float]]] = {
-        (s.device_id, s.metric): [] for s in judged
+    windows = {
+        (s.device_id, s.metric): (start, s.last_time)
+        for s in situations
+        if (start := s.window_start) is not None
     }
-    if not judged:
+    points: dict[tuple[str, str], list[tuple[datetime, float]]] = {key: [] for key in windows}
+    if not windows:
         return points
     found = rows(
         conn,
         _WINDOWS,
         {
-            "devices": [s.device_id for s in judged],
-            "metrics": [s.metric for s in judged],
-            "lows": [s.window_start for s in judged],
-            "highs": [s.last_time for s in judged],
-            "floor": min(s.window_start for s in judged if s.window_start is not None),
+            "devices": [device for device, _ in windows],
+            "metrics": [metric for _, metric in windows],
+            "lows": [low for low, _ in windows.values()],
+            "highs": [high for _, high in windows.values()],
+            "floor": min(low for low, _ in windows.values()),
         },
     )
     for row in found:
@@ -318,7 +322,8 @@ def _evaluate_excursion(
     """Judge the run reaching the device's newest reading of the metric, from the readings
     of the allowance (plus slack) before it."""
     device_id, metric, profile = situation.device_id, situation.metric, situation.profile
-    if profile is None or situation.window_start is None:
+    window_start = situation.window_start
+    if profile is None or window_start is None:
         return _close(conn, "excursion", device_id, metric, now) if alarmed else None
     runs = out_of_band_runs(points, profile.limits, profile.max_gap)
     current = runs[-1] if runs and runs[-1].ongoing else None
@@ -328,7 +333,7 @@ def _evaluate_excursion(
         # Not long enough yet, or old news from a late flush: nothing to open (an open alarm
         # stays open until readings say otherwise).
         return None
-    if current.start <= situation.window_start + profile.max_gap and not alarmed:
+    if current.start <= window_start + profile.max_gap and not alarmed:
         floor = max(situation.installed_since or profile.held_since, profile.held_since)
         current = _true_start(conn, device_id, metric, current, profile, floor)
     return _open(
